@@ -1,0 +1,3 @@
+"""newsbot: a faithful, queryable record of news sites."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Site-agnostic extraction helpers: text, dates, bylines, JSON-LD and text landmarks."""

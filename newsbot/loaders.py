@@ -1,0 +1,78 @@
+"""Item loaders: the processors here do all the cleaning of extracted values."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from itemloaders.processors import Identity, Join, MapCompose, TakeFirst
+from scrapy.loader import ItemLoader
+
+from newsbot.extract.bylines import authors_from_byline
+from newsbot.extract.dates import parse_site_datetime
+from newsbot.extract.text import clean_text, kicker_of
+from newsbot.items import Article, PopularRank
+
+
+def to_datetime(value: Any) -> datetime | None:
+    """Accept an aware datetime as is, or parse the site's date text (KST)."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else None
+    return parse_site_datetime(str(value))
+
+
+def to_authors(value: Any) -> list[str]:
+    """A byline string becomes names; a name already split stays one name."""
+    return authors_from_byline(str(value))
+
+
+def unique(values: list[Any]) -> list[Any]:
+    """Keep the first of each value, in order (a byline repeated in JSON-LD and text)."""
+    seen: list[Any] = []
+    for value in values:
+        if value not in seen:
+            seen.append(value)
+    return seen
+
+
+def to_rank(value: Any) -> int | None:
+    """A 1-based rank from an int or its printed form ("01")."""
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
+
+
+class ArticleLoader(ItemLoader):
+    """Builds an :class:`Article`; a headline's "[Kicker]" also fills ``kicker``."""
+
+    default_item_class = Article
+    default_input_processor = MapCompose(clean_text)
+    default_output_processor = TakeFirst()
+
+    authors_in = MapCompose(to_authors)
+    authors_out = unique
+    published_at_in = MapCompose(to_datetime)
+    updated_at_in = MapCompose(to_datetime)
+    crawled_at_in = MapCompose(to_datetime)
+    body_out = Join("\n\n")
+    images_in = Identity()
+    images_out = Identity()
+
+    def load_item(self) -> Any:
+        """Load the item, deriving ``kicker`` from the title when the page gave none."""
+        item = super().load_item()
+        if item.kicker is None:
+            item.kicker = kicker_of(item.title)
+        return item
+
+
+class PopularRankLoader(ItemLoader):
+    """Builds a :class:`PopularRank`."""
+
+    default_item_class = PopularRank
+    default_input_processor = MapCompose(clean_text)
+    default_output_processor = TakeFirst()
+
+    rank_in = MapCompose(to_rank)
+    captured_at_in = MapCompose(to_datetime)

@@ -1,0 +1,57 @@
+"""Page: a fetched HTML document with what every parser needs, computed once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+from parsel import Selector
+
+from newsbot.extract.jsonld import json_ld_objects
+
+if TYPE_CHECKING:
+    from scrapy.http import TextResponse
+
+
+@dataclass
+class Page:
+    """A page's URL, its parsed tree and when it was fetched. No network, no engine."""
+
+    url: str
+    selector: Selector
+    crawled_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @classmethod
+    def from_html(cls, url: str, html: str, crawled_at: datetime | None = None) -> Page:
+        """Build a page from raw HTML, as tests and benchmarks do."""
+        return cls(url, Selector(text=html), crawled_at or datetime.now(UTC))
+
+    @classmethod
+    def from_response(cls, response: TextResponse) -> Page:
+        """Build a page from a Scrapy response (the spider's only way in)."""
+        return cls(response.url, response.selector)
+
+    def css(self, query: str) -> Any:
+        """Shortcut for ``self.selector.css``."""
+        return self.selector.css(query)
+
+    def xpath(self, query: str, **kwargs: Any) -> Any:
+        """Shortcut for ``self.selector.xpath``."""
+        return self.selector.xpath(query, **kwargs)
+
+    def absolute(self, href: str) -> str:
+        """Resolve a link found on this page."""
+        return urljoin(self.url, href.strip())
+
+    @cached_property
+    def json_ld(self) -> list[dict[str, Any]]:
+        """Every JSON-LD object on the page, flattened; malformed blocks are skipped."""
+        return json_ld_objects(self.css('script[type="application/ld+json"]::text').getall())
+
+    def meta(self, name: str) -> str | None:
+        """Content of ``<meta property=name>`` or ``<meta name=name>``."""
+        value: str | None = self.xpath("//meta[@property=$n or @name=$n]/@content", n=name).get()
+        return value

@@ -1,0 +1,33 @@
+"""Serve the replica for a person or a crawl: ``python -m newsbot.replica --layout 2023``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+from newsbot.replica.corpus import LAYOUTS, build_corpus
+from newsbot.replica.server import ReplicaServer
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Parse arguments and serve until interrupted."""
+    parser = argparse.ArgumentParser(prog="python -m newsbot.replica", description=__doc__)
+    parser.add_argument("--layout", choices=LAYOUTS, default="2023")
+    parser.add_argument("--articles", type=int, default=300, help="corpus size (default 300)")
+    parser.add_argument("--port", type=int, default=8023, help="0 picks a free port")
+    parser.add_argument("--verbose", action="store_true", help="log every request")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
+    server = ReplicaServer(build_corpus(args.layout, args.articles), port=args.port)
+    print(f"Korea Herald replica ({args.layout} layout, {args.articles} articles)")
+    print(f"serving {server.base_url}/  (truth: {server.base_url}/_replica/truth.json)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
+if __name__ == "__main__":
+    main()

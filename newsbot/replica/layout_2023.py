@@ -1,0 +1,172 @@
+"""The replica's 2023 layout (Aug 2023 – Dec 2024): ``view.php`` / ``list.php`` with news_* classes.
+
+Sourced class names: ``news_content``, ``news_title_area``, ``h1/h2.news_title``, ``news_date``,
+``news_text_area``, ``img_box``, ``img_caption``, ``text_box``, ``news_btn_wrap``,
+``news_journalist_area``, ``category_detail_list``, ``news_link``, ``number``; the Most Popular
+title ``p.news_title > span.ellipsis2``. Invented, because the live markup is unknown: the Most
+Popular container (``popular_area``/``popular_list``/``rank``), the byline element
+(``news_byline``) and the teaser's section label. Parsers must not rely on the invented ones.
+"""
+
+from __future__ import annotations
+
+from newsbot.replica.common import PAGE_SIZE, ap_date, ap_datetime, esc, page_count
+from newsbot.replica.corpus import SECTIONS, ArticleTruth, Corpus
+
+_HEAD = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<meta name="author" content="The Korea Herald">
+<link rel="stylesheet" href="/css/common.css">
+<script>var _GCD='020000000000'; var _AceTitle='{title}';</script>
+</head>
+<body>
+<!-- 상단 헤더 영역 -->
+<div class="header_wrap"><div class="header">
+<h1 class="logo"><a href="/"><img src="/images/logo.png" alt="The Korea Herald"></a></h1>
+<ul class="gnb">{nav}</ul>
+<form class="search" action="/search/index.php"><input name="q" title="search"></form>
+</div></div>
+"""
+_FOOT = """
+<!-- 하단 영역 -->
+<div class="footer"><p>Copyright Herald Corporation. All Rights Reserved.</p>
+<ul class="footer_link"><li><a href="/list.php?ctv=21">Herald Interview</a></li>
+<li><a href="/search/list_reporter.php?byline=Son+Ji-hyoung">Reporters</a></li></ul></div>
+</body>
+</html>
+"""
+
+
+def _nav() -> str:
+    return "".join(
+        f'<li><a href="/list.php?ct={section.ct}">{esc(section.name)}</a></li>'
+        for section in SECTIONS
+    )
+
+
+def _page(title: str, content: str) -> str:
+    return _HEAD.format(title=esc(title), nav=_nav()) + content + _FOOT
+
+
+def most_popular(corpus: Corpus) -> str:
+    """The site-wide top 10, first block of every page."""
+    items = []
+    for rank, article_id in enumerate(corpus.popular_ids, start=1):
+        article = corpus.by_id[article_id]
+        items.append(
+            f'<li><a href="/view.php?ud={article_id}"><span class="rank">{rank}</span>'
+            '<p class="news_title">'
+            f'<span class="ellipsis2">{esc(article.title)}</span></p></a></li>'
+        )
+    return (
+        '<div class="popular_area"><h3 class="popular_tit">Most Popular</h3>'
+        f'<ul class="popular_list">{"".join(items)}</ul></div>\n'
+    )
+
+
+def home(corpus: Corpus) -> str:
+    """Homepage: navigation, Most Popular, the latest headlines."""
+    latest = "".join(
+        f'<li><a href="/view.php?ud={a.article_id}">'
+        f'<strong class="ellipsis">{esc(a.title)}</strong>'
+        f'</a><span class="date">{ap_date(a.published_at)}</span></li>'
+        for a in corpus.articles[:20]
+    )
+    content = (
+        most_popular(corpus)
+        + '<div class="main_latest"><h2 class="main_tit">Latest News</h2>'
+        + f'<ul class="main_latest_list">{latest}</ul>'
+        + '<a class="more" href="/list.php?ct=020000000000">more</a></div>'
+    )
+    return _page("The Korea Herald", content)
+
+
+def section_list(corpus: Corpus, ct: str, page: int) -> str | None:
+    """A section's list page ``np=page`` (15 teasers), or None for an unknown section."""
+    section = next((s for s in SECTIONS if s.ct == ct), None)
+    if section is None:
+        return None
+    articles = corpus.in_section(section.name)
+    shown = articles[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    teasers = []
+    for article in shown:
+        image = (
+            f'<div class="news_img"><img src="{esc(article.images[0][0])}" alt=""></div>'
+            if article.images
+            else ""
+        )
+        teasers.append(
+            f'<li><a class="news_link" href="view.php?ud={article.article_id}">{image}'
+            f'<div class="news_text"><strong class="ellipsis">{esc(article.title)}</strong>'
+            f'<p class="news_txt ellipsis3">{esc(article.summary)}</p>'
+            f'<p class="date"><span class="cate">{esc(article.subsection)}</span>'
+            f"{ap_date(article.published_at)}</p></div></a></li>"
+        )
+    content = (
+        most_popular(corpus)
+        + '<div class="category_detail_layout">'
+        + f'<h2 class="category_tit">{esc(section.name)}</h2>'
+        + f'<ul class="category_detail_list">{"".join(teasers)}</ul>'
+        + _paging(section.ct, page, page_count(len(articles)))
+        + "</div>"
+    )
+    return _page(f"{section.name} - The Korea Herald", content)
+
+
+def _paging(ct: str, page: int, last: int) -> str:
+    block = (page - 1) // 10
+    first, final = block * 10 + 1, min(block * 10 + 10, last)
+    links = "".join(
+        f'<a href="list.php?ct={ct}&amp;np={n}&amp;mp={block + 1}"'
+        f"{' class=on' if n == page else ''}>{n}</a>"
+        for n in range(first, final + 1)
+    )
+    previous = (
+        f'<a class="prev" href="list.php?ct={ct}&amp;np={first - 1}&amp;mp={block}">Prev</a>'
+        if block
+        else ""
+    )
+    following = (
+        f'<a class="next" href="list.php?ct={ct}&amp;np={final + 1}&amp;mp={block + 2}">Next</a>'
+        if final < last
+        else ""
+    )
+    return f'<div class="paging">{previous}<div class="number">{links}</div>{following}</div>'
+
+
+def article(corpus: Corpus, article_id: str) -> str | None:
+    """An article page, or None for an unknown id."""
+    truth = corpus.by_id.get(article_id)
+    if truth is None:
+        return None
+    return _page(f"{truth.title} - The Korea Herald", most_popular(corpus) + _content(truth))
+
+
+def _content(truth: ArticleTruth) -> str:
+    subtitle = f'<h2 class="news_title">{esc(truth.subtitle)}</h2>' if truth.subtitle else ""
+    dates = f"Published : {ap_datetime(truth.published_at)}"
+    if truth.updated_at:
+        dates += f" <span>Updated : {ap_datetime(truth.updated_at)}</span>"
+    images = "".join(
+        f'<div class="img_box"><img src="{esc(path)}" alt="">'
+        f'<p class="img_caption">{esc(caption)}</p></div>'
+        for path, caption in truth.images
+    )
+    paragraphs = "".join(f"<p>{esc(text)}</p>" for text in truth.paragraphs)
+    reporter = truth.authors[0] if truth.person_authors else "The Korea Herald"
+    return (
+        '<div class="news_content">'
+        '<div class="news_title_area">'
+        f'<h1 class="news_title">{esc(truth.title)}</h1>{subtitle}'
+        f'<div class="news_byline">{esc(truth.byline)}</div>'
+        f'<p class="news_date">{dates}</p>'
+        "</div>"
+        '<div class="news_btn_wrap"><button>Share</button><button>Print</button></div>'
+        f'<div class="news_text_area">{images}<div class="text_box">{paragraphs}</div></div>'
+        f'<div class="news_journalist_area"><p>{esc(reporter)}</p></div>'
+        "</div>"
+    )

@@ -1,0 +1,75 @@
+"""Scrapy settings for newsbot: the only settings module. Deployment values come from env vars.
+
+Defaults are polite to the live site (robots.txt, AutoThrottle, a delay, an honest user
+agent). Crawls of the local replica override the politeness settings with ``-s``.
+"""
+
+from __future__ import annotations
+
+import os
+
+BOT_NAME = "newsbot"
+SPIDER_MODULES = ["newsbot.spiders"]
+NEWSPIDER_MODULE = "newsbot.spiders"
+
+# --- Politeness ---------------------------------------------------------------------------
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 1.0
+ROBOTSTXT_OBEY = True
+USER_AGENT = os.environ.get(
+    "NEWSBOT_USER_AGENT",
+    "newsbot/0.1 (news archive crawler; +https://pypi.org/project/scrapy/; "
+    "set NEWSBOT_USER_AGENT to add your contact)",
+)
+
+# --- Output: one set of JSON-lines files per crawl, one file per item class ------------------
+NEWSBOT_EXPORTS_DIR = os.environ.get("NEWSBOT_EXPORTS_DIR", "exports")
+FEED_EXPORT_ENCODING = "utf-8"
+FEEDS = {
+    f"{NEWSBOT_EXPORTS_DIR}/%(name)s/articles-%(time)s.jsonl": {
+        "format": "jsonlines",
+        "item_classes": ["newsbot.items.Article"],
+        "store_empty": False,
+    },
+    f"{NEWSBOT_EXPORTS_DIR}/%(name)s/popular-%(time)s.jsonl": {
+        "format": "jsonlines",
+        "item_classes": ["newsbot.items.PopularRank"],
+        "store_empty": False,
+    },
+}
+
+# --- JavaScript rendering: only requests with meta["playwright"] = True use the browser -------
+DOWNLOAD_HANDLERS = {
+    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+}
+PLAYWRIGHT_ABORT_REQUEST = "newsbot.browser.should_abort"
+PLAYWRIGHT_BROWSER_TYPE = "chromium"
+PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms
+PLAYWRIGHT_LAUNCH_OPTIONS = {
+    # Debian's Chromium: Playwright's own browser download is neither needed nor wanted.
+    "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+    "headless": True,
+    # No phoning home (updates, sync, metrics): the browser talks only to the crawled site.
+    "args": [
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-default-apps",
+        "--disable-dev-shm-usage",
+        "--disable-sync",
+        "--metrics-recording-only",
+        "--no-first-run",
+    ],
+}
+PLAYWRIGHT_MAX_CONTEXTS = 1
+PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+
+# --- Engine -----------------------------------------------------------------------------
+LOG_LEVEL = os.environ.get("NEWSBOT_LOG_LEVEL", "INFO")
+# No interactive consoles on a crawler that runs unattended.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False

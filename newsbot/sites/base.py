@@ -1,0 +1,144 @@
+"""What every site and layout provides, and the errors parsers raise."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
+
+from newsbot.items import Article, PopularRank
+from newsbot.page import Page
+
+# Article fields without which an item is not worth storing: the page is reported instead.
+REQUIRED_ARTICLE_FIELDS = ("url", "article_id", "title", "published_at", "body")
+
+
+class ParseError(Exception):
+    """A page could not be turned into an item; ``reason`` becomes a stats key suffix."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class Section:
+    """A section as the site's navigation names it."""
+
+    name: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Teaser:
+    """One entry of a section list page."""
+
+    url: str
+    article_id: str
+    published_on: date | None
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """What a section list page holds: its teasers and the link to the next page."""
+
+    teasers: list[Teaser]
+    next_url: str | None
+
+
+class Layout:
+    """One of a site's page layouts; its markers tell its pages apart from the others'."""
+
+    name: ClassVar[str]
+    article_marker: ClassVar[str]
+    list_marker: ClassVar[str]
+
+    def is_article(self, page: Page) -> bool:
+        """Whether ``page`` is an article page of this layout."""
+        return bool(page.css(self.article_marker))
+
+    def is_list(self, page: Page) -> bool:
+        """Whether ``page`` is a section list page of this layout."""
+        return bool(page.css(self.list_marker))
+
+    def parse_article(self, page: Page, section: str | None) -> Article:
+        """Extract the article; raise :class:`ParseError` when required fields are missing."""
+        raise NotImplementedError
+
+    def parse_list(self, page: Page) -> ListPage:
+        """Extract the teasers and the next-page link of a section list page."""
+        raise NotImplementedError
+
+
+def missing_fields(item: Any, required: Iterable[str]) -> list[str]:
+    """Names of required fields that are empty in ``item``."""
+    return [name for name in required if getattr(item, name) in (None, "", [])]
+
+
+def require_article_fields(article: Article, page: Page) -> Article:
+    """Return ``article`` when complete; otherwise raise with every missing field named."""
+    missing = missing_fields(article, REQUIRED_ARTICLE_FIELDS)
+    if missing:
+        raise ParseError(
+            f"missing_{missing[0]}",
+            f"article page {page.url} lacks required field(s): {', '.join(missing)}",
+        )
+    return article
+
+
+def next_page_link(page: Page, param: str) -> str | None:
+    """The link on ``page`` to the same list with ``param`` one higher, if the page has one.
+
+    Pagination markup differs by layout and is partly unknown, so we read the links' URLs,
+    not their classes: a list has a next page exactly when it links to it.
+    """
+    here = urlsplit(page.url)
+    current = _int_param(here.query, param) or 1
+    same_list = {k: v for k, v in parse_qs(here.query).items() if k not in (param, "mp", "pageTop")}
+    for href in page.xpath("//a/@href").getall():
+        target = urlsplit(page.absolute(href))
+        if target.path != here.path or target.netloc != here.netloc:
+            continue
+        query = parse_qs(target.query)
+        others = {k: v for k, v in query.items() if k not in (param, "mp", "pageTop")}
+        if others == same_list and _int_param(target.query, param) == current + 1:
+            return target.geturl()
+    return None
+
+
+def _int_param(query: str, param: str) -> int | None:
+    values = parse_qs(query).get(param)
+    if values and re.fullmatch(r"\d+", values[0]):
+        return int(values[0])
+    return None
+
+
+class Site:
+    """A news site: its layouts in detection order and how its URLs name articles."""
+
+    name: ClassVar[str]
+    default_base_url: ClassVar[str]
+    layouts: ClassVar[tuple[Layout, ...]]
+
+    def article_layout(self, page: Page) -> Layout | None:
+        """The layout whose article marker the page carries, or None."""
+        return next((layout for layout in self.layouts if layout.is_article(page)), None)
+
+    def list_layout(self, page: Page) -> Layout | None:
+        """The layout whose list marker the page carries, or None."""
+        return next((layout for layout in self.layouts if layout.is_list(page)), None)
+
+    def article_id(self, url: str) -> str | None:
+        """The site's id of the article at ``url``, or None when it is not an article URL."""
+        raise NotImplementedError
+
+    def sections(self, page: Page) -> list[Section]:
+        """Top-level sections linked from a page's navigation."""
+        raise NotImplementedError
+
+    def popular(self, page: Page) -> list[PopularRank] | None:
+        """The Most Popular list on ``page``; None without one, [] when it is still empty."""
+        raise NotImplementedError

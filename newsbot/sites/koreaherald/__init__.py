@@ -1,0 +1,76 @@
+"""The Korea Herald (www.koreaherald.com).
+
+Layouts, detected from markup in this order: the current layout (Dec 2024 →, ``/article/<id>``)
+and the 2023 layout (Aug 2023 – Dec 2024, ``view.php?ud=`` with ``news_*`` classes).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from newsbot.extract.landmarks import ranked_links_after_heading
+from newsbot.extract.text import clean_text
+from newsbot.items import PopularRank
+from newsbot.loaders import PopularRankLoader
+from newsbot.page import Page
+from newsbot.sites.base import Layout, Section, Site
+from newsbot.sites.koreaherald.current import CurrentLayout
+from newsbot.sites.koreaherald.layout_2023 import Layout2023
+from newsbot.sites.koreaherald.urls import (
+    CT_TOP,
+    PATH_TOP,
+    POPULAR_LIST,
+    SITE_NAME,
+    article_id_of,
+    canonical_article_url,
+)
+
+
+class KoreaHerald(Site):
+    """The Korea Herald; see the module docstring for its layouts."""
+
+    name = SITE_NAME
+    default_base_url = "https://www.koreaherald.com"
+    layouts = (CurrentLayout(), Layout2023())
+
+    def article_id(self, url: str) -> str | None:
+        """The article id of ``url`` (either URL family)."""
+        return article_id_of(url)
+
+    def sections(self, page: Page) -> list[Section]:
+        """Top-level section links in either URL form, first occurrence of each."""
+        found: dict[str, Section] = {}
+        for link in page.xpath("//body//a[@href]"):
+            url = page.absolute(link.attrib["href"])
+            parts = urlsplit(url)
+            if parts.netloc != urlsplit(page.url).netloc:
+                continue
+            path_and_query = parts.path + (f"?{parts.query}" if parts.query else "")
+            if not (CT_TOP.search(path_and_query) or PATH_TOP.match(parts.path)):
+                continue
+            name = clean_text(link.xpath("string()").get())
+            if name and url not in found:
+                found[url] = Section(name=name, url=url)
+        return list(found.values())
+
+    def popular(self, page: Page) -> list[PopularRank] | None:
+        """The site-wide Most Popular list, anchored on its visible heading."""
+        ranked = ranked_links_after_heading(
+            page.selector, "Most Popular", lambda href: article_id_of(href) is not None
+        )
+        if ranked is None:
+            return None
+        ranks = []
+        for entry in ranked:
+            url = canonical_article_url(page.absolute(entry.href))
+            loader = PopularRankLoader()
+            loader.add_value("site", SITE_NAME)
+            loader.add_value("list_name", POPULAR_LIST)
+            loader.add_value("rank", entry.rank)
+            loader.add_value("title", entry.title)
+            loader.add_value("url", url)
+            loader.add_value("article_id", article_id_of(url or ""))
+            loader.add_value("captured_at", page.crawled_at)
+            loader.add_value("source_url", page.url)
+            ranks.append(loader.load_item())
+        return ranks

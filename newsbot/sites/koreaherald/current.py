@@ -1,0 +1,96 @@
+"""The Korea Herald's current layout (Dec 2024 →): ``/article/<id>`` pages.
+
+JSON-LD and meta tags carry headline, dates and authors; the body is
+``article#articleText.article-body > p``. The visible headline, byline and date markup is not
+known, so the fallbacks anchor on the page's single ``<h1>`` and a "By …" line after it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from newsbot.extract.dates import DATE_IN_TEXT, parse_site_date
+from newsbot.extract.jsonld import article_object, author_names
+from newsbot.extract.landmarks import byline_after
+from newsbot.extract.text import clean_text
+from newsbot.items import Article, Image
+from newsbot.loaders import ArticleLoader
+from newsbot.page import Page
+from newsbot.sites.base import Layout, ListPage, Teaser, next_page_link
+from newsbot.sites.base import require_article_fields as require
+from newsbot.sites.koreaherald.urls import SITE_NAME, article_id_of, canonical_article_url
+
+TITLE_SUFFIX = " - The Korea Herald"
+
+
+def strip_site_suffix(title: str | None) -> str | None:
+    """Headlines in JSON-LD and og:title end with " - The Korea Herald"; drop it."""
+    if title and title.rstrip().endswith(TITLE_SUFFIX.strip()):
+        return title.rstrip()[: -len(TITLE_SUFFIX.strip())].rstrip(" -")
+    return title
+
+
+class CurrentLayout(Layout):
+    """``article#articleText.article-body`` article pages; ``article.recent_news`` lists."""
+
+    name = "current"
+    article_marker = "article#articleText.article-body"
+    list_marker = "article.recent_news ul.news_list"
+
+    def parse_article(self, page: Page, section: str | None) -> Article:
+        """Extract the article, JSON-LD first, visible text as the fallback."""
+        data: dict[str, Any] = article_object(page.json_ld) or {}
+        headings = page.xpath("//body//h1")
+        h1 = headings[0] if len(headings) == 1 else None
+        loader = ArticleLoader()
+        loader.add_value("url", canonical_article_url(page.url))
+        loader.add_value("article_id", article_id_of(page.url))
+        loader.add_value("site", SITE_NAME)
+        loader.add_value("layout", self.name)
+        loader.add_value("section", page.css("ul.gnb li.on > a").xpath("string()").get())
+        loader.add_value("section", section)
+        loader.add_value("title", strip_site_suffix(_text(data.get("headline"))))
+        loader.add_value("title", strip_site_suffix(page.meta("og:title")))
+        if h1 is not None:
+            loader.add_value("title", h1.xpath("string()").get())
+            loader.add_value(
+                "subtitle", h1.xpath("following-sibling::*[1][self::h2]").xpath("string()").get()
+            )
+        loader.add_value("authors", author_names(data.get("author")))
+        if not loader.get_collected_values("authors") and h1 is not None:
+            loader.add_value("authors", byline_after(h1))
+        loader.add_value("published_at", _text(data.get("datePublished")))
+        loader.add_value("published_at", page.meta("article:published_time"))
+        loader.add_value("updated_at", _text(data.get("dateModified")))
+        loader.add_value("updated_at", page.meta("article:modified_time"))
+        body = page.css("article#articleText.article-body > p")
+        loader.add_value("body", body.xpath("string()").getall())
+        loader.add_value("images", _images(page))
+        loader.add_value("crawled_at", page.crawled_at)
+        return require(loader.load_item(), page)
+
+    def parse_list(self, page: Page) -> ListPage:
+        """Teasers are the ``/article/<id>`` links of ``ul.news_list``, each with its date."""
+        teasers = []
+        for item in page.css("article.recent_news ul.news_list > li"):
+            href = item.xpath(".//a[contains(@href, '/article/')]/@href").get()
+            url = canonical_article_url(page.absolute(href)) if href else None
+            article_id = article_id_of(url or "")
+            if url is None or article_id is None:
+                continue
+            when = DATE_IN_TEXT.search(" ".join(item.xpath(".//text()").getall()))
+            teasers.append(Teaser(url, article_id, parse_site_date(when.group()) if when else None))
+        return ListPage(teasers, next_page_link(page, "page"))
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _images(page: Page) -> list[Image]:
+    images: list[Image] = []
+    for img in page.css("article#articleText.article-body figure.article-img img"):
+        src = img.attrib.get("src")
+        if src:
+            images.append({"url": page.absolute(src), "caption": clean_text(img.attrib.get("alt"))})
+    return images

@@ -1,0 +1,212 @@
+"""SiteSpider: homepage → sections → list pages → articles, plus the Most Popular snapshot.
+
+Callbacks stay thin: they build a :class:`~newsbot.page.Page`, hand it to the site's pure
+parsing code, and turn its outcome into requests, items, log lines and stats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterator
+from datetime import date
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy_playwright.page import PageMethod
+
+from newsbot.page import Page
+from newsbot.sites.base import ParseError, Section, Site, missing_fields
+
+DEFAULT_PAGES = 5  # list pages per section when -a pages= is not given
+POPULAR_MODES = ("include", "only", "skip")
+# Fields a reader relies on that a page may legitimately lack (an unsigned editorial has no
+# byline): the item is kept, and the gap is logged and counted.
+EXPECTED_ARTICLE_FIELDS = ("authors",)
+
+
+class SiteSpider(scrapy.Spider):
+    """Crawl one site's sections and Most Popular list; subclasses set ``name``."""
+
+    site: ClassVar[Site]
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        sections: str | None = None,
+        pages: str | int | None = None,
+        since: str | None = None,
+        popular: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.base_url = (base_url or self.site.default_base_url).rstrip("/")
+        if urlsplit(self.base_url).scheme not in ("http", "https"):
+            raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+        self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
+        self.section_filter = _names(sections)
+        self.pages = _positive(pages, "pages") if pages not in (None, "") else DEFAULT_PAGES
+        self.since = date.fromisoformat(since) if since else None
+        self.popular = (popular or "include").lower()
+        if self.popular not in POPULAR_MODES:
+            raise ValueError(f"popular must be one of {', '.join(POPULAR_MODES)}, got {popular!r}")
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        """Begin at the homepage: it links the sections and shows the Most Popular list."""
+        yield scrapy.Request(f"{self.base_url}/", callback=self.parse_home)
+
+    # --- callbacks --------------------------------------------------------------------
+
+    def parse_home(self, response: Response) -> Iterator[Any]:
+        """Take the Most Popular snapshot and follow the wanted sections."""
+        page = self._page(response)
+        if page is None:
+            return
+        if self.popular != "skip":
+            yield from self._popular(page, rendered=False)
+        if self.popular == "only":
+            return
+        for section in self._wanted_sections(self.site.sections(page)):
+            yield scrapy.Request(
+                section.url,
+                callback=self.parse_section,
+                cb_kwargs={"section": section.name, "page_number": 1},
+            )
+
+    def parse_rendered_home(self, response: Response) -> Iterator[Any]:
+        """The homepage again, rendered by the browser, for a script-built Most Popular list."""
+        page = self._page(response)
+        if page is not None:
+            yield from self._popular(page, rendered=True)
+
+    def parse_section(self, response: Response, section: str, page_number: int) -> Iterator[Any]:
+        """Follow a list page's articles, then its next page within the limits."""
+        page = self._page(response)
+        if page is None:
+            return
+        layout = self.site.list_layout(page)
+        if layout is None:
+            self._fail("layout_unknown/list", "no known list layout on %s", page.url)
+            return
+        listing = layout.parse_list(page)
+        self._inc("list_pages")
+        if not listing.teasers:
+            self._fail("list_empty", "list page %s holds no article links", page.url)
+            return
+        reached_since = False
+        for teaser in listing.teasers:
+            if self.since and teaser.published_on and teaser.published_on < self.since:
+                reached_since = True
+                self._inc("teasers/older_than_since")
+                continue
+            if teaser.published_on is None:
+                self._fail(
+                    "teasers/undated", "teaser without a date on %s: %s", page.url, teaser.url
+                )
+            yield scrapy.Request(
+                teaser.url, callback=self.parse_article, cb_kwargs={"section": section}
+            )
+        if reached_since or page_number >= self.pages or listing.next_url is None:
+            return
+        yield scrapy.Request(
+            listing.next_url,
+            callback=self.parse_section,
+            cb_kwargs={"section": section, "page_number": page_number + 1},
+        )
+
+    def parse_article(self, response: Response, section: str | None) -> Iterator[Any]:
+        """Parse an article page with its layout's parser."""
+        page = self._page(response)
+        if page is None:
+            return
+        layout = self.site.article_layout(page)
+        if layout is None:
+            self._fail("layout_unknown/article", "no known article layout on %s", page.url)
+            return
+        try:
+            article = layout.parse_article(page, section)
+        except ParseError as error:
+            self._fail(f"parse_failed/Article/{error.reason}", "%s", error)
+            return
+        for name in missing_fields(article, EXPECTED_ARTICLE_FIELDS):
+            self._fail(f"field_missing/Article/{name}", "article %s has no %s", page.url, name)
+        self._inc(f"articles/{layout.name}")
+        yield article
+
+    # --- helpers ------------------------------------------------------------------------
+
+    def _popular(self, page: Page, rendered: bool) -> Iterator[Any]:
+        ranks = self.site.popular(page)
+        if ranks is None:
+            self._fail("popular/not_found", "no 'Most Popular' heading on %s", page.url)
+        elif ranks:
+            if len(ranks) != 10:
+                self._fail(
+                    "popular/unexpected_size",
+                    "Most Popular on %s has %d entries, not 10",
+                    page.url,
+                    len(ranks),
+                )
+            self._inc("popular/snapshots")
+            yield from ranks
+        elif not rendered:
+            # The heading is there but its list is empty: a script fills it in the browser.
+            self._inc("popular/rendered")
+            yield scrapy.Request(
+                page.url,
+                callback=self.parse_rendered_home,
+                dont_filter=True,
+                meta={
+                    "playwright": True,
+                    "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
+                },
+            )
+        else:
+            self._fail("popular/empty", "Most Popular on %s stayed empty after rendering", page.url)
+
+    def _wanted_sections(self, sections: list[Section]) -> list[Section]:
+        if not sections:
+            self._fail("sections/not_found", "no section links on the homepage %s", self.base_url)
+        if not self.section_filter:
+            return sections
+        wanted = [s for s in sections if _key(s.name) in self.section_filter]
+        unknown = self.section_filter - {_key(s.name) for s in sections}
+        if unknown:
+            self._fail(
+                "sections/unknown",
+                "sections not on the site: %s (known: %s)",
+                ", ".join(sorted(unknown)),
+                ", ".join(s.name for s in sections),
+            )
+        return wanted
+
+    def _page(self, response: Response) -> Page | None:
+        if not isinstance(response, TextResponse):
+            self._fail("not_html", "not an HTML page: %s", response.url)
+            return None
+        return Page.from_response(response)
+
+    def _inc(self, key: str) -> None:
+        assert self.crawler.stats is not None  # noqa: S101 - set by from_crawler
+        self.crawler.stats.inc_value(f"newsbot/{key}")
+
+    def _fail(self, key: str, message: str, *args: Any) -> None:
+        self.logger.warning(message, *args)
+        self._inc(key)
+
+
+def _key(name: str) -> str:
+    """Section names compare without case, spaces or punctuation ("Life & Culture")."""
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+def _names(value: str | None) -> set[str]:
+    return {_key(part) for part in (value or "").split(",") if part.strip()}
+
+
+def _positive(value: str | int, name: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+    return number
