@@ -34,9 +34,10 @@ _NUMERIC = re.compile(
     r"(?P<year>\d{4})[.\-/](?P<month>\d{1,2})[.\-/](?P<day>\d{1,2})"
     r"(?:[T\s]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
 )
-# The date part alone, to find a teaser's date inside longer text.
+# The date part alone, to find a teaser's date inside longer text. No word boundary before
+# the month: list teasers print the section label straight into it ("PoliticsNov. 14, 2024").
 DATE_IN_TEXT = re.compile(
-    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s*\d{4}\b"
+    r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2},\s*\d{4}\b"
     r"|\b\d{4}[.\-]\d{1,2}[.\-]\d{1,2}\b"
 )
 

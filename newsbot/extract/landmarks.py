@@ -18,6 +18,7 @@ from newsbot.extract.text import clean_text
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
 _RANK = re.compile(r"^\s*0*(\d{1,3})\s*\.?\s*$")
+_WORDY = re.compile(r"\w")
 _BYLINE = re.compile(r"(?:^|\s)By\s+(?P<names>.+?)\s*(?=Published\s*:|Updated\s*:|$)")
 
 
@@ -63,7 +64,8 @@ def ranked_links_after_heading(
         (a for a in lists[0].xpath(".//a[@href]") if is_target(a.attrib["href"])), start=1
     ):
         texts = [clean_text(t) for t in link.xpath(".//text()").getall()]
-        words = [t for t in texts if t and not _RANK.match(t)]
+        # Rank numbers and bare punctuation ("-" bullets) are not part of the title.
+        words = [t for t in texts if t and not _RANK.match(t) and _WORDY.search(t)]
         printed = _printed_rank(link, texts)
         ranked.append(
             RankedLink(

@@ -13,7 +13,7 @@ from newsbot.extract.text import clean_text
 from newsbot.items import PopularRank
 from newsbot.loaders import PopularRankLoader
 from newsbot.page import Page
-from newsbot.sites.base import Layout, Section, Site
+from newsbot.sites.base import Section, Site
 from newsbot.sites.koreaherald.current import CurrentLayout
 from newsbot.sites.koreaherald.layout_2023 import Layout2023
 from newsbot.sites.koreaherald.urls import (

@@ -1,0 +1,55 @@
+"""Shared test helpers: fixture pages and a replica served over loopback."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from newsbot.page import Page
+from newsbot.replica.server import ReplicaServer, serve_in_thread
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@dataclass
+class Fixture:
+    """A saved page with its metadata and the values a person checked against it."""
+
+    name: str
+    page: Page
+    meta: dict[str, Any]
+    expected: dict[str, Any]
+
+
+def fixture_dirs(site: str = "koreaherald") -> list[Path]:
+    return sorted(path for path in (FIXTURES / site).iterdir() if path.is_dir())
+
+
+def load_fixture(directory: Path) -> Fixture:
+    meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    html = (directory / "page.html").read_text(encoding="utf-8")
+    page = Page.from_html(meta["url"], html, datetime.fromisoformat(meta["crawled_at"]))
+    expected = json.loads((directory / "expected.json").read_text(encoding="utf-8"))
+    return Fixture(directory.name, page, meta, expected)
+
+
+@pytest.fixture(scope="session")
+def replica_2023() -> Iterator[ReplicaServer]:
+    server = serve_in_thread("2023", articles=300)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def replica_current() -> Iterator[ReplicaServer]:
+    server = serve_in_thread("current", articles=300)
+    yield server
+    server.shutdown()
+    server.server_close()
