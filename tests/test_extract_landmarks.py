@@ -8,20 +8,22 @@ def is_article(href: str) -> bool:
 
 
 def test_no_heading_is_none():
-    root = Selector(text="<body><h2>Latest</h2><ul><li><a href='/article/1'>x</a></li></ul></body>")
+    root = Selector(text="<body><h2>Latest</h2><ul><li><a href='/article/1'>x</a></li></ul>")
     assert ranked_links_after_heading(root, "Most Popular", is_article) is None
 
 
 def test_heading_with_empty_list_is_empty():
     root = Selector(
-        text="<body><h2>Most Popular</h2><ol></ol><ul><li><a href='/article/1'>x</a></li></ul></body>"
+        text="<body><h2>Most Popular</h2><ol></ol>"
+        "<ul><li><a href='/article/1'>x</a></li></ul></body>"
     )
     assert ranked_links_after_heading(root, "Most Popular", is_article) == []
 
 
 def test_heading_text_ignores_case_and_spacing():
     root = Selector(
-        text="<body><p><span> MOST   popular </span></p><ol><li><a href='/article/7'>Seven</a></li></ol></body>"
+        text="<body><p><span> MOST   popular </span></p>"
+        "<ol><li><a href='/article/7'>Seven</a></li></ol></body>"
     )
     ranked = ranked_links_after_heading(root, "Most Popular", is_article)
     assert [(r.rank, r.title, r.href) for r in ranked] == [(1, "Seven", "/article/7")]
@@ -40,7 +42,8 @@ def test_only_article_links_count_and_printed_rank_wins():
 
 def test_byline_in_block_stops_before_published():
     block = Selector(
-        text="<div><h1>Title By Nobody</h1><span>By Yonhap</span><p>Published : Sept. 11, 2023 - 20:38</p></div>"
+        text="<div><h1>Title By Nobody</h1><span>By Yonhap</span>"
+        "<p>Published : Sept. 11, 2023 - 20:38</p></div>"
     ).css("div")[0]
     assert byline_in(block) == "Yonhap"
 
