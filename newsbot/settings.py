@@ -68,6 +68,13 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 
+# --- Extensions ----------------------------------------------------------------------------
+EXTENSIONS = {"newsbot.extensions.stats_file.StatsFile": 500}
+# Final stats as JSON beside the crawl's feeds; an empty value turns it off.
+NEWSBOT_STATS_FILE = os.environ.get(
+    "NEWSBOT_STATS_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/stats-%(time)s.json"
+)
+
 # --- Engine -----------------------------------------------------------------------------
 LOG_LEVEL = os.environ.get("NEWSBOT_LOG_LEVEL", "INFO")
 # No interactive consoles on a crawler that runs unattended.
