@@ -1,0 +1,215 @@
+"""The koreaherald spider's callbacks, fed saved pages: requests, items, warnings and stats."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse
+from scrapy.utils.test import get_crawler
+
+from newsbot.items import Article, PopularRank
+from newsbot.spiders.base import DEFAULT_PAGES
+from newsbot.spiders.koreaherald import KoreaHeraldSpider
+from tests.conftest import FIXTURES, load_fixture
+
+
+def make_spider(**kwargs):
+    crawler = get_crawler(KoreaHeraldSpider)
+    spider = KoreaHeraldSpider.from_crawler(crawler, **kwargs)
+    return spider, crawler.stats
+
+
+def response_for(name: str) -> HtmlResponse:
+    fixture = load_fixture(FIXTURES / "koreaherald" / name)
+    body = (FIXTURES / "koreaherald" / name / "page.html").read_bytes()
+    url = fixture.meta["url"]
+    return HtmlResponse(url=url, body=body, encoding="utf-8", request=Request(url))
+
+
+def split(results):
+    results = list(results)
+    requests = [r for r in results if isinstance(r, Request)]
+    items = [r for r in results if not isinstance(r, Request)]
+    return requests, items
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"pages": "0"}, "pages must be a positive"),
+        ({"pages": "many"}, "invalid literal"),
+        ({"popular": "sometimes"}, "popular must be one of"),
+        ({"since": "11/09/2023"}, "Invalid isoformat"),
+        ({"base_url": "ftp://example.org"}, "base_url must be an http"),
+    ],
+)
+def test_bad_arguments_are_refused(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make_spider(**kwargs)
+
+
+def test_defaults():
+    spider, _ = make_spider()
+    assert spider.base_url == "https://www.koreaherald.com"
+    assert spider.allowed_domains == ["www.koreaherald.com"]
+    assert spider.pages == DEFAULT_PAGES
+    assert spider.since is None
+    assert spider.popular == "include"
+
+
+def test_start_requests_the_homepage():
+    spider, _ = make_spider(base_url="http://127.0.0.1:8023/")
+
+    async def collect():
+        return [request async for request in spider.start()]
+
+    requests = asyncio.run(collect())
+    assert [r.url for r in requests] == ["http://127.0.0.1:8023/"]
+    assert spider.allowed_domains == ["127.0.0.1"]
+
+
+def test_home_yields_popular_and_every_section():
+    spider, stats = make_spider()
+    requests, items = split(spider.parse_home(response_for("home-2023")))
+    assert [type(i) for i in items] == [PopularRank, PopularRank]
+    assert [(r.cb_kwargs["section"], r.url) for r in requests] == [
+        ("National", "https://www.koreaherald.com/list.php?ct=020100000000"),
+        ("Business", "https://www.koreaherald.com/list.php?ct=020200000000&np=1"),
+        ("Entertainment", "https://www.koreaherald.com/list.php?ct=020400000000"),
+    ]
+    assert stats.get_value("newsbot/popular/snapshots") == 1
+    # Two entries where ten are expected is worth a warning.
+    assert stats.get_value("newsbot/popular/unexpected_size") == 1
+
+
+def test_section_filter_ignores_case_and_reports_unknown_names(caplog):
+    spider, stats = make_spider(sections="business, NATIONAL,Culture", popular="skip")
+    with caplog.at_level(logging.WARNING):
+        requests, items = split(spider.parse_home(response_for("home-2023")))
+    assert items == []
+    assert [r.cb_kwargs["section"] for r in requests] == ["National", "Business"]
+    assert stats.get_value("newsbot/sections/unknown") == 1
+    assert "culture" in caplog.text
+
+
+def test_popular_only_follows_no_section():
+    spider, _ = make_spider(popular="only")
+    requests, items = split(spider.parse_home(response_for("home-2023")))
+    assert requests == []
+    assert len(items) == 2
+
+
+def test_script_built_popular_list_is_rendered_in_the_browser():
+    spider, stats = make_spider(popular="only")
+    requests, items = split(spider.parse_home(response_for("home-current-unrendered")))
+    assert items == []
+    assert len(requests) == 1
+    assert requests[0].meta["playwright"] is True
+    assert requests[0].callback == spider.parse_rendered_home
+    assert requests[0].dont_filter
+    assert stats.get_value("newsbot/popular/rendered") == 1
+
+
+def test_popular_still_empty_after_rendering_is_reported(caplog):
+    spider, stats = make_spider()
+    with caplog.at_level(logging.WARNING):
+        requests, items = split(spider.parse_rendered_home(response_for("home-current-unrendered")))
+    assert (requests, items) == ([], [])
+    assert stats.get_value("newsbot/popular/empty") == 1
+    assert "stayed empty after rendering" in caplog.text
+
+
+def test_rendered_popular_list_is_read():
+    spider, _ = make_spider()
+    _, items = split(spider.parse_rendered_home(response_for("home-current-rendered")))
+    assert [(i.rank, i.article_id) for i in items] == [(1, "10636701"), (2, "10636650")]
+
+
+def test_section_page_follows_articles_and_next_page():
+    spider, stats = make_spider(pages="3")
+    requests, _ = split(
+        spider.parse_section(response_for("list-2023-national"), section="National", page_number=1)
+    )
+    articles = [r for r in requests if r.callback == spider.parse_article]
+    pages = [r for r in requests if r.callback == spider.parse_section]
+    assert len(articles) == 3
+    assert all(r.cb_kwargs == {"section": "National"} for r in articles)
+    assert [r.url for r in pages] == [
+        "https://www.koreaherald.com/list.php?ct=020100000000&np=2&mp=1"
+    ]
+    assert pages[0].cb_kwargs == {"section": "National", "page_number": 2}
+    assert stats.get_value("newsbot/list_pages") == 1
+
+
+def test_page_limit_stops_paging():
+    spider, _ = make_spider(pages="1")
+    requests, _ = split(
+        spider.parse_section(response_for("list-2023-national"), section="National", page_number=1)
+    )
+    assert all(r.callback == spider.parse_article for r in requests)
+
+
+def test_since_skips_older_teasers_and_stops_paging():
+    spider, stats = make_spider(since="2024-10-01", pages="10")
+    requests, _ = split(
+        spider.parse_section(response_for("list-2023-national"), section="National", page_number=1)
+    )
+    assert [r.url for r in requests] == ["https://www.koreaherald.com/view.php?ud=20241114000712"]
+    assert stats.get_value("newsbot/teasers/older_than_since") == 2
+
+
+def test_list_of_unknown_layout_is_reported(caplog):
+    spider, stats = make_spider()
+    with caplog.at_level(logging.WARNING):
+        results = list(
+            spider.parse_section(response_for("home-2023"), section="National", page_number=1)
+        )
+    assert results == []
+    assert stats.get_value("newsbot/layout_unknown/list") == 1
+    assert "no known list layout" in caplog.text
+
+
+def test_article_is_yielded_and_counted_by_layout():
+    spider, stats = make_spider()
+    _, items = split(
+        spider.parse_article(response_for("article-2023-reference"), section="National")
+    )
+    assert len(items) == 1
+    assert isinstance(items[0], Article)
+    assert items[0].authors == ["Yonhap"]
+    assert stats.get_value("newsbot/articles/2023") == 1
+
+
+def test_article_of_unknown_layout_yields_nothing(caplog):
+    spider, stats = make_spider()
+    with caplog.at_level(logging.WARNING):
+        results = list(spider.parse_article(response_for("article-2019-unsupported"), section=None))
+    assert results == []
+    assert stats.get_value("newsbot/layout_unknown/article") == 1
+    assert "no known article layout" in caplog.text
+
+
+def test_article_missing_a_required_field_yields_nothing(caplog):
+    spider, stats = make_spider()
+    with caplog.at_level(logging.WARNING):
+        results = list(spider.parse_article(response_for("article-2023-no-title"), section=None))
+    assert results == []
+    assert stats.get_value("newsbot/parse_failed/Article/missing_title") == 1
+    assert "lacks required field(s): title" in caplog.text
+
+
+def test_article_without_byline_is_kept_but_reported(caplog):
+    html = (FIXTURES / "koreaherald" / "article-2023-reference" / "page.html").read_text()
+    html = html.replace("<p>By Yonhap</p>", "")
+    url = "https://www.koreaherald.com/view.php?ud=20230911000813"
+    response = HtmlResponse(url=url, body=html.encode(), encoding="utf-8", request=Request(url))
+    spider, stats = make_spider()
+    with caplog.at_level(logging.WARNING):
+        _, items = split(spider.parse_article(response, section="National"))
+    assert len(items) == 1
+    assert items[0].authors == []
+    assert stats.get_value("newsbot/field_missing/Article/authors") == 1
+    assert "has no authors" in caplog.text
