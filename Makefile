@@ -1,0 +1,67 @@
+# newsbot: every entry point a person or CI needs. `make help` lists them.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+LAYOUT ?= 2023
+PORT ?= 8023
+ARGS ?=
+# The replica is local: politeness settings meant for the live site only slow it down.
+FAST := -s AUTOTHROTTLE_ENABLED=False -s DOWNLOAD_DELAY=0 -s CONCURRENT_REQUESTS_PER_DOMAIN=16
+
+.PHONY: help install chromium demo crawl replica test lint format constraints clean
+
+help:
+	@echo "make demo      crawl the bundled offline replica (LAYOUT=2023|current, ARGS='-a pages=2')"
+	@echo "make test      install everything and run the test suite"
+	@echo "make crawl     crawl www.koreaherald.com (needs internet; ARGS='-a sections=National')"
+	@echo "make replica   serve the replica on http://127.0.0.1:$(PORT)/ to look at"
+	@echo "make lint      ruff and mypy"
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+# Debian's Chromium drives JavaScript rendering; Playwright's own browser download is not used.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium package"; \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@chromium --version
+
+demo: install chromium
+	@$(BIN)/python -m newsbot.replica --layout $(LAYOUT) --port $(PORT) & replica=$$!; \
+	trap 'kill $$replica 2>/dev/null' EXIT; \
+	$(BIN)/python -m newsbot.replica.wait http://127.0.0.1:$(PORT)/robots.txt && \
+	$(BIN)/scrapy crawl koreaherald -a base_url=http://127.0.0.1:$(PORT) $(ARGS) $(FAST) && \
+	echo "Output: exports/koreaherald/ (articles-*.jsonl, popular-*.jsonl, stats-*.json)"
+
+crawl: install chromium
+	$(BIN)/scrapy crawl koreaherald $(ARGS)
+
+replica: install
+	$(BIN)/python -m newsbot.replica --layout $(LAYOUT) --port $(PORT)
+
+test: install chromium
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check newsbot tests
+	$(BIN)/ruff format --check newsbot tests
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format newsbot tests
+	$(BIN)/ruff check --fix newsbot tests
+
+constraints: install
+	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^-e' > constraints.txt.new
+	mv constraints.txt.new constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
