@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+from newsbot.storage import default_database_url
+
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
@@ -68,8 +70,33 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 
+# --- Items: validate, deduplicate, store ----------------------------------------------------
+ITEM_PIPELINES = {
+    "newsbot.pipelines.validate.ValidatePipeline": 100,
+    "newsbot.pipelines.dedupe.DedupePipeline": 200,
+    "newsbot.pipelines.store.StorePipeline": 300,
+}
+LOG_FORMATTER = "newsbot.logformatter.NewsbotLogFormatter"
+# Invalid items, with their reasons, for a person to read and replay (`newsbot replay-rejects`).
+NEWSBOT_REJECTS_FILE = os.environ.get(
+    "NEWSBOT_REJECTS_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/rejects-%(time)s.jsonl"
+)
+
+# --- Storage: SQLite in the exports directory unless NEWSBOT_DATABASE_URL says otherwise ------
+NEWSBOT_STORE_ENABLED = os.environ.get("NEWSBOT_STORE_ENABLED", "1") not in ("0", "false", "")
+NEWSBOT_DATABASE_URL = default_database_url()
+# Create the schema on an empty database and apply newer migrations before crawling.
+NEWSBOT_DATABASE_AUTO_MIGRATE = True
+NEWSBOT_STORE_BATCH_SIZE = 100
+NEWSBOT_STORE_FLUSH_SECONDS = 5.0
+# Batches the database could not take wait here until they are replayed.
+NEWSBOT_SPOOL_DIR = os.environ.get("NEWSBOT_SPOOL_DIR", f"{NEWSBOT_EXPORTS_DIR}/spool")
+
 # --- Extensions ----------------------------------------------------------------------------
-EXTENSIONS = {"newsbot.extensions.stats_file.StatsFile": 500}
+EXTENSIONS = {
+    "newsbot.extensions.crawl_run.CrawlRunRecorder": 400,
+    "newsbot.extensions.stats_file.StatsFile": 500,
+}
 # Final stats as JSON beside the crawl's feeds; an empty value turns it off.
 NEWSBOT_STATS_FILE = os.environ.get(
     "NEWSBOT_STATS_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/stats-%(time)s.json"

@@ -17,7 +17,8 @@ from tests.conftest import FIXTURES, load_fixture
 
 
 def make_spider(**kwargs):
-    crawler = get_crawler(KoreaHeraldSpider)
+    # Storage is exercised by the storage and end-to-end tests; here callbacks stand alone.
+    crawler = get_crawler(KoreaHeraldSpider, {"NEWSBOT_STORE_ENABLED": False})
     spider = KoreaHeraldSpider.from_crawler(crawler, **kwargs)
     return spider, crawler.stats
 
@@ -30,6 +31,13 @@ def response_for(name: str) -> HtmlResponse:
 
 
 def split(results):
+    """Requests and items from a callback, sync or async."""
+    if hasattr(results, "__aiter__"):
+
+        async def collect():
+            return [result async for result in results]
+
+        results = asyncio.run(collect())
     results = list(results)
     requests = [r for r in results if isinstance(r, Request)]
     items = [r for r in results if not isinstance(r, Request)]
@@ -164,10 +172,10 @@ def test_since_skips_older_teasers_and_stops_paging():
 def test_list_of_unknown_layout_is_reported(caplog):
     spider, stats = make_spider()
     with caplog.at_level(logging.WARNING):
-        results = list(
+        requests, items = split(
             spider.parse_section(response_for("home-2023"), section="National", page_number=1)
         )
-    assert results == []
+    assert (requests, items) == ([], [])
     assert stats.get_value("newsbot/layout_unknown/list") == 1
     assert "no known list layout" in caplog.text
 

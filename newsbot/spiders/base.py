@@ -6,6 +6,7 @@ parsing code, and turn its outcome into requests, items, log lines and stats.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
@@ -18,6 +19,7 @@ from scrapy_playwright.page import PageMethod
 
 from newsbot.page import Page
 from newsbot.sites.base import ParseError, Section, Site, missing_fields
+from newsbot.storage.crawler import crawler_store
 
 DEFAULT_PAGES = 5  # list pages per section when -a pages= is not given
 POPULAR_MODES = ("include", "only", "skip")
@@ -38,9 +40,14 @@ class SiteSpider(scrapy.Spider):
         pages: str | int | None = None,
         since: str | None = None,
         popular: str | None = None,
+        refresh: str | bool | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        given = {"base_url": base_url, "sections": sections, "pages": pages, "since": since}
+        given |= {"popular": popular, "refresh": refresh}
+        # As asked, for the crawl-run record (Scrapyd passes every argument as a string).
+        self.arguments = {key: str(value) for key, value in given.items() if value is not None}
         self.base_url = (base_url or self.site.default_base_url).rstrip("/")
         if urlsplit(self.base_url).scheme not in ("http", "https"):
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
@@ -51,6 +58,7 @@ class SiteSpider(scrapy.Spider):
         self.popular = (popular or "include").lower()
         if self.popular not in POPULAR_MODES:
             raise ValueError(f"popular must be one of {', '.join(POPULAR_MODES)}, got {popular!r}")
+        self.refresh = _flag(refresh, "refresh")
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """Begin at the homepage: it links the sections and shows the Most Popular list."""
@@ -80,8 +88,10 @@ class SiteSpider(scrapy.Spider):
         if page is not None:
             yield from self._popular(page, rendered=True)
 
-    def parse_section(self, response: Response, section: str, page_number: int) -> Iterator[Any]:
-        """Follow a list page's articles, then its next page within the limits."""
+    async def parse_section(
+        self, response: Response, section: str, page_number: int
+    ) -> AsyncIterator[Any]:
+        """Follow a list page's new articles, then its next page while there is news to find."""
         page = self._page(response)
         if page is None:
             return
@@ -94,20 +104,30 @@ class SiteSpider(scrapy.Spider):
         if not listing.teasers:
             self._fail("list_empty", "list page %s holds no article links", page.url)
             return
-        reached_since = False
+        wanted = []
         for teaser in listing.teasers:
             if self.since and teaser.published_on and teaser.published_on < self.since:
-                reached_since = True
                 self._inc("teasers/older_than_since")
                 continue
             if teaser.published_on is None:
                 self._fail(
                     "teasers/undated", "teaser without a date on %s: %s", page.url, teaser.url
                 )
+            wanted.append(teaser)
+        reached_since = len(wanted) < len(listing.teasers)
+        known = set() if self.refresh else await self._known([t.article_id for t in wanted])
+        for teaser in wanted:
+            if teaser.article_id in known:
+                self._inc("articles/skipped_known")
+                continue
             yield scrapy.Request(
                 teaser.url, callback=self.parse_article, cb_kwargs={"section": section}
             )
-        if reached_since or page_number >= self.pages or listing.next_url is None:
+        # Lists run newest first: a page of known or too-old articles ends the news.
+        caught_up = bool(wanted) and len(known) == len(wanted)
+        if caught_up:
+            self._inc("sections/caught_up")
+        if caught_up or reached_since or page_number >= self.pages or listing.next_url is None:
             return
         yield scrapy.Request(
             listing.next_url,
@@ -181,6 +201,19 @@ class SiteSpider(scrapy.Spider):
             )
         return wanted
 
+    async def _known(self, article_ids: list[str]) -> set[str]:
+        """Ids already in the database (queried in a thread; an outage means "none known")."""
+        store = crawler_store(self.crawler)
+        if store is None or not article_ids:
+            return set()
+        try:
+            return await asyncio.to_thread(store.known_article_ids, self.site.name, article_ids)
+        except Exception as error:  # fetching again is safe: writes are upserts
+            self._fail(
+                "store/known_check_failed", "cannot ask the database what is known: %s", error
+            )
+            return set()
+
     def _page(self, response: Response) -> Page | None:
         if not isinstance(response, TextResponse):
             self._fail("not_html", "not an HTML page: %s", response.url)
@@ -203,6 +236,17 @@ def _key(name: str) -> str:
 
 def _names(value: str | None) -> set[str]:
     return {_key(part) for part in (value or "").split(",") if part.strip()}
+
+
+def _flag(value: str | bool | None, name: str) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be 1 or 0, got {value!r}")
 
 
 def _positive(value: str | int, name: str) -> int:

@@ -1,0 +1,181 @@
+"""``newsbot``: database migrations, replays, and queries of the archive.
+
+    newsbot migrate                      apply database migrations (production deploys)
+    newsbot replay-spool                 store batches that waited for the database
+    newsbot replay-rejects FILE          re-validate rejected items and store those now valid
+    newsbot latest [--limit N]           latest articles
+    newsbot revisions ARTICLE_ID         an article's stored versions
+    newsbot rank-history ID_OR_TITLE     first seen, best rank, time in the Most Popular list
+
+The database is ``--database-url``, else ``NEWSBOT_DATABASE_URL``, else the SQLite default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from newsbot.extract.dates import KST
+from newsbot.items import Article, PopularRank
+from newsbot.pipelines.validate import article_problems, rank_problems
+from newsbot.storage import default_database_url
+from newsbot.storage.migrate import current_revision, upgrade
+from newsbot.storage.queries import article_revisions, latest_articles, rank_history
+from newsbot.storage.serialize import item_from_dict
+from newsbot.storage.spool import Spool
+from newsbot.storage.sql import SqlStore
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit status."""
+    parser = argparse.ArgumentParser(
+        prog="newsbot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--database-url", default=None, help="default: NEWSBOT_DATABASE_URL")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="apply database migrations")
+    spool = commands.add_parser("replay-spool", help="store spooled batches")
+    spool.add_argument("--spool-dir", default=None, help="default: NEWSBOT_SPOOL_DIR")
+    rejects = commands.add_parser("replay-rejects", help="re-validate and store rejected items")
+    rejects.add_argument("file", type=Path)
+    latest = commands.add_parser("latest", help="latest articles")
+    latest.add_argument("--limit", type=int, default=20)
+    latest.add_argument("--site", default=None)
+    revisions = commands.add_parser("revisions", help="an article's versions")
+    revisions.add_argument("article_id")
+    revisions.add_argument("--site", default="koreaherald")
+    history = commands.add_parser("rank-history", help="a headline's Most Popular history")
+    history.add_argument("match", help="article id, or part of the headline")
+    history.add_argument("--list", dest="list_name", default="most_popular")
+    history.add_argument("--site", default="koreaherald")
+    args = parser.parse_args(argv)
+
+    store = SqlStore(args.database_url or default_database_url())
+    try:
+        return COMMANDS[args.command](store, args)
+    finally:
+        store.close()
+
+
+def _migrate(store: SqlStore, args: argparse.Namespace) -> int:
+    before = current_revision(store.engine)
+    upgrade(store.engine)
+    print(f"database at {current_revision(store.engine)} (was {before or 'empty'})")
+    return 0
+
+
+def _replay_spool(store: SqlStore, args: argparse.Namespace) -> int:
+    import os
+
+    directory = args.spool_dir or os.environ.get(
+        "NEWSBOT_SPOOL_DIR", f"{os.environ.get('NEWSBOT_EXPORTS_DIR', 'exports')}/spool"
+    )
+    files, items = Spool(directory).drain(store)
+    print(f"replayed {items} items from {files} spooled batch(es) in {directory}")
+    return 0
+
+
+def _replay_rejects(store: SqlStore, args: argparse.Namespace) -> int:
+    """Items that pass today's validation are stored; the rest are written back for review."""
+    now = datetime.now(UTC)
+    valid_articles: list[Article] = []
+    valid_ranks: list[PopularRank] = []
+    still: list[dict[str, Any]] = []
+    for line in args.file.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        record = json.loads(line)
+        item = item_from_dict(record["item_type"], record["item"])
+        hosts = record.get("allowed_domains") or []
+        if isinstance(item, Article):
+            problems = article_problems(item, hosts, now)
+            (still.append(record) if problems else valid_articles.append(item))
+        else:
+            problems = rank_problems(item, hosts)
+            (still.append(record) if problems else valid_ranks.append(item))
+        if problems:
+            record["reasons"] = [p.reason for p in problems]
+            record["errors"] = [p.message for p in problems]
+    store.save_articles(valid_articles)
+    store.save_ranks(valid_ranks)
+    stored = len(valid_articles) + len(valid_ranks)
+    remaining = args.file.with_name(args.file.name + ".remaining")
+    if still:
+        remaining.write_text(
+            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in still), encoding="utf-8"
+        )
+    print(
+        f"stored {stored} item(s); {len(still)} still invalid"
+        + (f", written to {remaining}" if still else "")
+    )
+    return 0 if not still else 1
+
+
+def _latest(store: SqlStore, args: argparse.Namespace) -> int:
+    rows = latest_articles(store.engine, site=args.site, limit=args.limit)
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        when = row["published_at"].astimezone(KST).strftime("%Y-%m-%d %H:%M KST")
+        authors = ", ".join(row["authors"]) or "-"
+        print(f"{when}  {row['article_id']:>14}  {row['title']}  ({authors})")
+    return 0
+
+
+def _revisions(store: SqlStore, args: argparse.Namespace) -> int:
+    rows = article_revisions(store.engine, args.article_id, site=args.site)
+    if not rows:
+        print(f"no article {args.article_id} on {args.site}", file=sys.stderr)
+        return 1
+    if args.json:
+        _print_json(rows)
+        return 0
+    for row in rows:
+        updated = row["updated_at"].astimezone(KST).isoformat() if row["updated_at"] else "-"
+        print(
+            f"revision {row['revision']}: crawled {row['crawled_at'].isoformat()}, "
+            f"updated {updated}, {len(row['body'])} characters, {row['title']}"
+        )
+    return 0
+
+
+def _rank_history(store: SqlStore, args: argparse.Namespace) -> int:
+    histories = rank_history(store.engine, args.match, args.list_name, args.site)
+    if not histories:
+        print(f"nothing in {args.list_name} matches {args.match!r}", file=sys.stderr)
+        return 1
+    if args.json:
+        _print_json([asdict(h) for h in histories])
+        return 0
+    for h in histories:
+        print(
+            f"{h.title} ({h.article_id}): first seen {h.first_seen.isoformat()}, last seen "
+            f"{h.last_seen.isoformat()}, best rank {h.best_rank}, latest rank {h.latest_rank}, "
+            f"{h.appearances} capture(s), {h.time_in_list} in the list"
+        )
+    return 0
+
+
+def _print_json(rows: list[dict[str, Any]]) -> None:
+    print(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
+
+
+COMMANDS = {
+    "migrate": _migrate,
+    "replay-spool": _replay_spool,
+    "replay-rejects": _replay_rejects,
+    "latest": _latest,
+    "revisions": _revisions,
+    "rank-history": _rank_history,
+}
+
+if __name__ == "__main__":
+    sys.exit(main())

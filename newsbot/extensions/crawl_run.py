@@ -1,0 +1,67 @@
+"""Record each crawl in the ``crawl_runs`` table: spider, arguments, start, end, final stats."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from scrapy import Spider, signals
+from scrapy.exceptions import NotConfigured
+
+from newsbot.storage.crawler import close_crawler_store, crawler_store
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+
+class CrawlRunRecorder:
+    """Open the crawl's store, note the run, and close the store when the crawl ends."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.run_id: int | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
+        """Off with the store (``NEWSBOT_STORE_ENABLED``)."""
+        if not crawler.settings.getbool("NEWSBOT_STORE_ENABLED", True):
+            raise NotConfigured("NEWSBOT_STORE_ENABLED is off")
+        recorder = cls(crawler)
+        crawler.signals.connect(recorder.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(recorder.spider_closed, signal=signals.spider_closed)
+        return recorder
+
+    async def spider_opened(self, spider: Spider) -> None:
+        """Insert the run row (in a thread: the database may be slow or down)."""
+        arguments = dict(getattr(spider, "arguments", {}))
+        await asyncio.to_thread(self._start, spider.name, arguments)
+
+    async def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Complete the run row with the finish reason and the final stats."""
+        assert self.crawler.stats is not None  # noqa: S101 - a running crawl has stats
+        stats = json.loads(json.dumps(self.crawler.stats.get_stats(), default=str))
+        await asyncio.to_thread(self._finish, reason, stats)
+
+    def _start(self, spider: str, arguments: dict[str, Any]) -> None:
+        store = crawler_store(self.crawler)
+        assert store is not None  # noqa: S101 - NotConfigured otherwise
+        try:
+            self.run_id = store.start_run(spider, arguments)
+        except Exception as error:  # a crawl runs without its run row
+            logger.warning("Crawl run not recorded, database unavailable: %s", error)
+            assert self.crawler.stats is not None  # noqa: S101
+            self.crawler.stats.inc_value("newsbot/store/run_not_recorded")
+
+    def _finish(self, reason: str, stats: dict[str, Any]) -> None:
+        store = crawler_store(self.crawler)
+        try:
+            if store is not None and self.run_id is not None:
+                store.finish_run(self.run_id, reason, stats)
+        except Exception as error:  # the crawl is over; say so and go on
+            logger.warning("Crawl run %s not completed in the database: %s", self.run_id, error)
+        finally:
+            close_crawler_store(self.crawler)

@@ -1,0 +1,1 @@
+"""Item pipelines, one job each; their order lives in ``settings.ITEM_PIPELINES``."""

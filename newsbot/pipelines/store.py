@@ -1,0 +1,152 @@
+"""StorePipeline: items into the database in batches, off the reactor thread, nothing lost.
+
+Batches are written by one worker thread, in order, so the crawl never waits on the database
+unless too many batches are pending. A batch the database cannot take (it is down, the
+connection was cut) goes to the on-disk spool and is replayed after the next successful write,
+at the end of the crawl, or by ``newsbot replay-spool``. Writes are idempotent upserts, so a
+replay never duplicates a row.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy.exceptions import NotConfigured
+
+from newsbot.items import Article, PopularRank
+from newsbot.storage import Store
+from newsbot.storage.crawler import crawler_store
+from newsbot.storage.spool import Spool
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+MAX_PENDING_BATCHES = 8  # beyond this, items wait for the database (backpressure)
+
+
+class StorePipeline:
+    """Persist Articles and PopularRanks through the crawl's :class:`Store`."""
+
+    def __init__(
+        self, crawler: Crawler, batch_size: int, flush_seconds: float, spool: Spool
+    ) -> None:
+        self.crawler = crawler
+        self.batch_size = batch_size
+        self.flush_seconds = flush_seconds
+        self.spool = spool
+        self.store: Store | None = None
+        self.articles: list[Article] = []
+        self.ranks: list[PopularRank] = []
+        self.pending: list[Future[None]] = []
+        self.last_flush = time.monotonic()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsbot-store")
+        self.outage = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
+        """Off when ``NEWSBOT_STORE_ENABLED`` is false."""
+        settings = crawler.settings
+        if not settings.getbool("NEWSBOT_STORE_ENABLED", True):
+            raise NotConfigured("NEWSBOT_STORE_ENABLED is off")
+        return cls(
+            crawler,
+            batch_size=settings.getint("NEWSBOT_STORE_BATCH_SIZE", 100),
+            flush_seconds=settings.getfloat("NEWSBOT_STORE_FLUSH_SECONDS", 5.0),
+            spool=Spool(Path(settings.get("NEWSBOT_SPOOL_DIR"))),
+        )
+
+    @property
+    def stats(self) -> StatsCollector:
+        """The crawl's stats."""
+        assert self.crawler.stats is not None  # noqa: S101 - a running crawl has stats
+        return self.crawler.stats
+
+    def open_spider(self) -> None:
+        """Get the crawl's store (connections open lazily)."""
+        self.store = crawler_store(self.crawler)
+
+    async def process_item(self, item: Any) -> Any:
+        """Buffer the item; hand a full (or old) batch to the writer thread."""
+        if isinstance(item, Article):
+            self.articles.append(item)
+        elif isinstance(item, PopularRank):
+            self.ranks.append(item)
+        else:
+            return item
+        buffered = len(self.articles) + len(self.ranks)
+        if buffered >= self.batch_size or time.monotonic() - self.last_flush > self.flush_seconds:
+            self._flush()
+        while len(self.pending) > MAX_PENDING_BATCHES:
+            await asyncio.wrap_future(self.pending.pop(0))
+        return item
+
+    async def close_spider(self) -> None:
+        """Write what is buffered, wait for the writer, and try once more to empty the spool."""
+        self._flush()
+        for future in self.pending:
+            await asyncio.wrap_future(future)
+        self.pending.clear()
+        await asyncio.wrap_future(self.executor.submit(self._drain_spool))
+        self.executor.shutdown(wait=True)
+        left = self.spool.files()
+        if left:
+            self.stats.set_value("newsbot/spool/pending_files", len(left))
+            logger.error(
+                "%d batch(es) could not reach the database and wait in %s; they are replayed "
+                "by the next crawl, or now with: newsbot replay-spool --spool-dir %s",
+                len(left), self.spool.directory, self.spool.directory,
+            )  # fmt: skip
+
+    def _flush(self) -> None:
+        self.last_flush = time.monotonic()
+        if not (self.articles or self.ranks):
+            return
+        articles, ranks = self.articles, self.ranks
+        self.articles, self.ranks = [], []
+        self.pending = [f for f in self.pending if not f.done()]
+        self.pending.append(self.executor.submit(self._write, articles, ranks))
+
+    # --- worker thread ------------------------------------------------------------------
+
+    def _write(self, articles: list[Article], ranks: list[PopularRank]) -> None:
+        assert self.store is not None  # noqa: S101 - set in open_spider
+        try:
+            saved = self.store.save_articles(articles)
+            stored_ranks = self.store.save_ranks(ranks)
+        except Exception as error:  # any failure: keep the batch on disk
+            path = self.spool.write(articles, ranks)
+            self.stats.inc_value("newsbot/spool/batches")
+            self.stats.inc_value("newsbot/spool/items", len(articles) + len(ranks))
+            self.stats.inc_value(f"newsbot/store/errors/{type(error).__name__}")
+            if not self.outage:
+                logger.warning("Database unavailable (%s); spooling to %s", error, path.parent)
+            self.outage = True
+            return
+        if self.outage:
+            logger.warning("Database is back; replaying spooled batches")
+            self.outage = False
+        self.stats.inc_value("newsbot/saved/Article/new", saved.new)
+        self.stats.inc_value("newsbot/saved/Article/revised", saved.revised)
+        self.stats.inc_value("newsbot/saved/Article/unchanged", saved.unchanged)
+        self.stats.inc_value("newsbot/saved/PopularRank", stored_ranks)
+        self._drain_spool()
+
+    def _drain_spool(self) -> None:
+        if self.store is None or not self.spool.files():
+            return
+        try:
+            files, items = self.spool.drain(self.store)
+        except Exception as error:  # still down: the files stay for later
+            logger.info("Spool not replayed yet: %s", error)
+            self.outage = True
+            return
+        self.stats.inc_value("newsbot/spool/replayed_batches", files)
+        self.stats.inc_value("newsbot/spool/replayed_items", items)

@@ -1,0 +1,214 @@
+"""ValidatePipeline: every item checked against its contract before it is stored.
+
+An invalid item is dropped with every reason found, counted in stats
+(``newsbot/invalid/<Item>/<reason>``) and written, with its source URL, to a rejects JSON-lines
+file that a person can read and replay after a fix (``newsbot replay-rejects FILE``).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import DropItem
+
+from newsbot.items import Article, PopularRank
+from newsbot.sites.koreaherald.urls import article_id_of
+from newsbot.storage.serialize import item_to_dict
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+# Articles dated more than this ahead of the crawl are bad dates, not scoops.
+FUTURE_TOLERANCE = timedelta(days=1)
+# Before any site newsbot crawls existed (The Korea Herald was founded in 1953).
+EARLIEST = datetime(1950, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an item is invalid: a stats key suffix and a sentence for people."""
+
+    reason: str
+    message: str
+
+
+def article_problems(article: Article, hosts: Iterable[str], now: datetime) -> list[Problem]:
+    """Everything wrong with an article; empty when it is valid."""
+    problems = _url_problems("url", article.url, hosts)
+    problems += _text_problems(article, ("site", "article_id", "title", "body"))
+    if article.article_id and article.url and article_id_of(article.url) != article.article_id:
+        problems.append(Problem("article_id_mismatch", "article_id does not match its URL"))
+    problems += _time_problems("published_at", article.published_at, required=True)
+    if article.published_at and article.published_at.tzinfo:
+        if article.published_at > now + FUTURE_TOLERANCE:
+            problems.append(Problem("published_at_future", f"published_at {article.published_at}"))
+        if article.published_at < EARLIEST:
+            problems.append(Problem("published_at_too_old", f"published_at {article.published_at}"))
+    problems += _time_problems("updated_at", article.updated_at, required=False)
+    if (
+        article.updated_at
+        and article.published_at
+        and article.updated_at.tzinfo
+        and article.published_at.tzinfo
+        and article.updated_at < article.published_at
+    ):
+        problems.append(Problem("updated_before_published", "updated_at precedes published_at"))
+    problems += _time_problems("crawled_at", article.crawled_at, required=True)
+    if not isinstance(article.authors, list) or not all(
+        isinstance(name, str) and name.strip() for name in article.authors
+    ):
+        problems.append(Problem("bad_authors", f"authors must be names, got {article.authors!r}"))
+    for image in article.images or []:
+        if not isinstance(image, dict) or _url_problems("image", image.get("url"), hosts=None):
+            problems.append(Problem("bad_image", f"image without an absolute URL: {image!r}"))
+            break
+    return problems
+
+
+def rank_problems(rank: PopularRank, hosts: Iterable[str]) -> list[Problem]:
+    """Everything wrong with one ranking entry taken alone; empty when it is valid."""
+    problems = _url_problems("url", rank.url, hosts)
+    problems += _url_problems("source_url", rank.source_url, hosts)
+    problems += _text_problems(rank, ("site", "list_name", "title", "article_id"))
+    if not isinstance(rank.rank, int) or isinstance(rank.rank, bool) or rank.rank < 1:
+        problems.append(Problem("bad_rank", f"rank must be a whole number ≥ 1, got {rank.rank!r}"))
+    problems += _time_problems("captured_at", rank.captured_at, required=True)
+    return problems
+
+
+def _text_problems(item: Any, names: Iterable[str]) -> list[Problem]:
+    problems = []
+    for name in names:
+        value = getattr(item, name)
+        if not isinstance(value, str) or not value.strip():
+            problems.append(Problem(f"missing_{name}", f"{name} is empty"))
+    return problems
+
+
+def _url_problems(name: str, url: Any, hosts: Iterable[str] | None) -> list[Problem]:
+    if not isinstance(url, str) or not url:
+        return [Problem(f"missing_{name}", f"{name} is empty")]
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return [Problem(f"{name}_not_absolute", f"{name} is not an absolute http(s) URL: {url}")]
+    if hosts is not None and not _on_site(parts.hostname, hosts):
+        return [Problem(f"{name}_off_site", f"{name} is not on the crawled site: {url}")]
+    return []
+
+
+def _on_site(host: str, hosts: Iterable[str]) -> bool:
+    return any(host == allowed or host.endswith(f".{allowed}") for allowed in hosts)
+
+
+def _time_problems(name: str, value: Any, required: bool) -> list[Problem]:
+    if value is None:
+        return [Problem(f"missing_{name}", f"{name} is empty")] if required else []
+    if not isinstance(value, datetime):
+        return [Problem(f"bad_{name}", f"{name} is not a datetime: {value!r}")]
+    if value.tzinfo is None or value.utcoffset() is None:
+        return [Problem(f"naive_{name}", f"{name} has no time zone: {value}")]
+    return []
+
+
+class RejectsFile:
+    """Rejected items as JSON lines: what, why, from where; flushed line by line."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._handle: IO[str] | None = None
+
+    def write(self, record: dict[str, Any]) -> None:
+        """Append one rejected item."""
+        if self._handle is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._handle = self.path.open("a", encoding="utf-8")
+        self._handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        self._handle.flush()
+
+    def close(self) -> None:
+        """Close the file if anything was written."""
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+class ValidatePipeline:
+    """Drop invalid items, with reasons in stats, the log and the rejects file."""
+
+    def __init__(self, crawler: Crawler, rejects_template: str) -> None:
+        self.crawler = crawler
+        self.rejects_template = rejects_template
+        self.rejects: RejectsFile | None = None
+        self.hosts: list[str] = []
+        # rank → article id per snapshot, to catch two entries claiming the same place.
+        self.snapshots: dict[tuple[Any, ...], dict[int, str | None]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
+        """Rejects go to ``NEWSBOT_REJECTS_FILE`` (``%(name)s``, ``%(time)s`` allowed)."""
+        return cls(crawler, crawler.settings.get("NEWSBOT_REJECTS_FILE"))
+
+    def open_spider(self) -> None:
+        """Learn the crawled site's hosts and where rejects go."""
+        spider = self.crawler.spider
+        assert spider is not None  # noqa: S101 - pipelines open with the spider
+        self.hosts = list(getattr(spider, "allowed_domains", None) or [])
+        stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace(":", "-")
+        path = self.rejects_template % {"name": spider.name, "time": stamp}
+        self.rejects = RejectsFile(Path(path))
+
+    def close_spider(self) -> None:
+        """Close the rejects file."""
+        if self.rejects is not None:
+            self.rejects.close()
+
+    def process_item(self, item: Any) -> Any:
+        """Return a valid item; drop an invalid one."""
+        if isinstance(item, Article):
+            problems = article_problems(item, self.hosts, datetime.now(UTC))
+            source = item.url
+        elif isinstance(item, PopularRank):
+            problems = rank_problems(item, self.hosts) + self._rank_clash(item)
+            source = item.source_url
+        else:
+            return item
+        if not problems:
+            return item
+        kind = type(item).__name__
+        stats = self.crawler.stats
+        assert stats is not None  # noqa: S101 - a running crawl has stats
+        for problem in problems:
+            stats.inc_value(f"newsbot/invalid/{kind}/{problem.reason}")
+        stats.inc_value(f"newsbot/invalid/{kind}")
+        if self.rejects is not None:
+            self.rejects.write(
+                {
+                    "rejected_at": datetime.now(UTC).isoformat(),
+                    "item_type": kind,
+                    "reasons": [p.reason for p in problems],
+                    "errors": [p.message for p in problems],
+                    "source_url": source,
+                    "allowed_domains": self.hosts,
+                    "item": item_to_dict(item),
+                }
+            )
+        raise DropItem(f"invalid {kind} from {source}: " + "; ".join(p.message for p in problems))
+
+    def _rank_clash(self, rank: PopularRank) -> list[Problem]:
+        if not isinstance(rank.rank, int):
+            return []
+        key = (rank.site, rank.list_name, rank.captured_at)
+        taken = self.snapshots.setdefault(key, {})
+        if rank.rank in taken and taken[rank.rank] != rank.article_id:
+            return [Problem("rank_not_unique", f"rank {rank.rank} appears twice in one snapshot")]
+        taken.setdefault(rank.rank, rank.article_id)
+        return []

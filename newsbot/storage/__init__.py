@@ -1,0 +1,62 @@
+"""Storage behind a small interface: articles with their revisions, ranking snapshots, crawl runs.
+
+:class:`Store` is what pipelines, spiders and commands use; :func:`open_store` picks the
+implementation from a database URL. SQLite is the embedded default; PostgreSQL is chosen with
+``NEWSBOT_DATABASE_URL=postgresql+psycopg://…``. The same SQL code serves both.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from newsbot.items import Article, PopularRank
+
+
+@dataclass
+class SaveResult:
+    """What a batch of articles did to the database."""
+
+    new: int = 0
+    revised: int = 0
+    unchanged: int = 0
+
+
+class Store(Protocol):
+    """Where items end up. Writes are idempotent: saving the same items twice changes nothing."""
+
+    def save_articles(self, articles: Sequence[Article]) -> SaveResult:
+        """Insert new articles, record a revision for changed ones."""
+
+    def save_ranks(self, ranks: Sequence[PopularRank]) -> int:
+        """Store ranking entries, grouped into snapshots; returns entries newly stored."""
+
+    def known_article_ids(self, site: str, article_ids: Iterable[str]) -> set[str]:
+        """Which of ``article_ids`` are already stored for ``site``."""
+
+    def start_run(self, spider: str, arguments: dict[str, Any]) -> int:
+        """Record a crawl's start; returns its run id."""
+
+    def finish_run(self, run_id: int, finish_reason: str, stats: dict[str, Any]) -> None:
+        """Record a crawl's end and final stats."""
+
+    def close(self) -> None:
+        """Release connections."""
+
+
+def default_database_url() -> str:
+    """``NEWSBOT_DATABASE_URL``, else SQLite in the exports directory."""
+    url = os.environ.get("NEWSBOT_DATABASE_URL")
+    if url:
+        return url
+    exports = os.environ.get("NEWSBOT_EXPORTS_DIR", "exports")
+    return f"sqlite:///{exports}/newsbot.sqlite3"
+
+
+def open_store(url: str | None = None, auto_migrate: bool = True) -> Store:
+    """A store for ``url`` (default: :func:`default_database_url`)."""
+    from newsbot.storage.sql import SqlStore  # SQLAlchemy loads only when storage is used
+
+    return SqlStore(url or default_database_url(), auto_migrate=auto_migrate)

@@ -1,0 +1,69 @@
+"""Alembic, driven from code: the schema is created and upgraded by migrations only."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class SchemaOutdated(RuntimeError):
+    """The database has an older schema and automatic migration is off."""
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic config for ``url`` using the migrations shipped in the package."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def head_revision() -> str | None:
+    """The newest migration."""
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at; None for an empty database."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations up to ``revision`` over ``engine``'s connection."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Revert migrations down to ``revision`` ("base" for none)."""
+    config = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, revision)
+
+
+def ensure_schema(engine: Engine, auto_migrate: bool) -> None:
+    """Create the schema on an empty database; upgrade an old one only when allowed."""
+    current, head = current_revision(engine), head_revision()
+    if current == head:
+        return
+    if current is None or auto_migrate:
+        logger.info("Migrating %s from %s to %s", engine.url, current or "empty", head)
+        upgrade(engine)
+        return
+    raise SchemaOutdated(
+        f"database schema is at {current}, newsbot needs {head}: run `newsbot migrate`"
+    )

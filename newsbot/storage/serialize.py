@@ -1,0 +1,62 @@
+"""Items to JSON-safe dicts and back, for the spool, the rejects file and replays."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, fields
+from datetime import datetime
+from typing import Any
+
+from newsbot.items import Article, PopularRank
+
+ITEM_TYPES: dict[str, type[Article] | type[PopularRank]] = {
+    "Article": Article,
+    "PopularRank": PopularRank,
+}
+_DATETIME_FIELDS = {"published_at", "updated_at", "crawled_at", "captured_at"}
+# What makes a new revision: the article's content, not where or how it was reached (the
+# URL differs between mirrors; the section of a 2023-layout page depends on the listing).
+CONTENT_FIELDS = (
+    "title",
+    "subtitle",
+    "kicker",
+    "authors",
+    "published_at",
+    "updated_at",
+    "body",
+    "images",
+)
+
+
+def item_to_dict(item: Article | PopularRank) -> dict[str, Any]:
+    """A JSON-safe dict: datetimes as ISO 8601 with their offset."""
+    return {
+        key: value.isoformat() if isinstance(value, datetime) else value
+        for key, value in asdict(item).items()
+    }
+
+
+def item_from_dict(type_name: str, data: dict[str, Any]) -> Article | PopularRank:
+    """Rebuild an item from :func:`item_to_dict` output; unknown keys are refused."""
+    cls = ITEM_TYPES[type_name]
+    names = {f.name for f in fields(cls)}
+    unknown = set(data) - names
+    if unknown:
+        raise ValueError(f"unknown {type_name} fields: {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {
+        key: datetime.fromisoformat(value) if key in _DATETIME_FIELDS and value else value
+        for key, value in data.items()
+    }
+    return cls(**values)
+
+
+def content_hash(article: Article) -> str:
+    """SHA-256 of an article's content fields, stable across runs and databases."""
+    data = item_to_dict(article)
+    content = {name: data[name] for name in CONTENT_FIELDS}
+    for name in ("published_at", "updated_at"):  # the same instant in any offset
+        value = getattr(article, name)
+        content[name] = value.timestamp() if value else None
+    encoded = json.dumps(content, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()

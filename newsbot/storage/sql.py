@@ -1,0 +1,316 @@
+"""SqlStore: the one SQL implementation of :class:`~newsbot.storage.Store`, SQLite and PostgreSQL.
+
+The only dialect switch is the ``INSERT … ON CONFLICT`` construct, which both dialects have.
+Every write is idempotent, so a batch can be retried (after an outage, from the spool) without
+creating duplicates, and several crawlers can write to one database.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+from sqlalchemy import Engine, Table, create_engine, event, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from newsbot.items import Article, PopularRank
+from newsbot.storage import SaveResult
+from newsbot.storage.migrate import ensure_schema
+from newsbot.storage.models import (
+    ArticleRevisionRow,
+    ArticleRow,
+    CrawlRunRow,
+    PopularRankRow,
+    PopularSnapshotRow,
+)
+from newsbot.storage.serialize import content_hash
+
+logger = logging.getLogger(__name__)
+
+articles = cast(Table, ArticleRow.__table__)
+revisions = cast(Table, ArticleRevisionRow.__table__)
+snapshots = cast(Table, PopularSnapshotRow.__table__)
+ranks_table = cast(Table, PopularRankRow.__table__)
+runs = cast(Table, CrawlRunRow.__table__)
+
+
+def create_store_engine(url: str) -> Engine:
+    """An engine that survives a database restart and does not hang on a dead one."""
+    connect_args: dict[str, Any] = {}
+    if url.startswith("postgresql"):
+        connect_args = {"connect_timeout": 10}
+    elif url.startswith("sqlite"):
+        connect_args = {"timeout": 30}
+    engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def _sqlite_pragmas(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    # WAL lets the spider read known ids while the pipeline writes; foreign keys are off
+    # by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+class SqlStore:
+    """Articles, revisions, ranking snapshots and crawl runs in one SQL database."""
+
+    def __init__(self, url: str, auto_migrate: bool = True) -> None:
+        self.engine = create_store_engine(url)
+        database = self.engine.url.database
+        if self.engine.dialect.name == "sqlite" and database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)  # the embedded default
+        self.auto_migrate = auto_migrate
+        self._schema_ready = False
+
+    # --- writes -----------------------------------------------------------------------
+
+    def save_articles(self, batch: Sequence[Article]) -> SaveResult:
+        """Insert new articles with revision 1; add a revision to each whose content changed."""
+        result = SaveResult()
+        if not batch:
+            return result
+        self._ready()
+        latest: dict[tuple[str, str], Article] = {}
+        for article in batch:  # the batch's last copy of an article is its newest
+            latest[(_required(article.site), _required(article.article_id))] = article
+        with self.engine.begin() as connection:
+            existing = self._existing(connection, latest)
+            for key, article in latest.items():
+                digest = content_hash(article)
+                row = existing.get(key)
+                if row is None:
+                    row = self._insert_article(connection, article, digest)
+                    if row is None:  # another writer inserted it first: treat as existing
+                        row = self._existing(connection, {key: article})[key]
+                    else:
+                        result.new += 1
+                        continue
+                if row["content_hash"] == digest:
+                    self._touch(connection, row["id"], article)
+                    result.unchanged += 1
+                elif self._revise(connection, row, article, digest):
+                    result.revised += 1
+                else:
+                    result.unchanged += 1
+        return result
+
+    def save_ranks(self, batch: Sequence[PopularRank]) -> int:
+        """Store ranking entries; each (site, list, captured_at) is one snapshot."""
+        if not batch:
+            return 0
+        self._ready()
+        grouped: dict[tuple[str, str, datetime], list[PopularRank]] = defaultdict(list)
+        for rank in batch:
+            key = (_required(rank.site), _required(rank.list_name), _required(rank.captured_at))
+            grouped[key].append(rank)
+        stored = 0
+        with self.engine.begin() as connection:
+            for (site, list_name, captured_at), entries in grouped.items():
+                insert = self._insert(snapshots).values(
+                    site=site,
+                    list_name=list_name,
+                    captured_at=captured_at,
+                    source_url=entries[0].source_url or "",
+                )
+                connection.execute(
+                    insert.on_conflict_do_nothing(
+                        index_elements=["site", "list_name", "captured_at"]
+                    )
+                )
+                snapshot_id = connection.execute(
+                    select(snapshots.c.id).where(
+                        snapshots.c.site == site,
+                        snapshots.c.list_name == list_name,
+                        snapshots.c.captured_at == captured_at,
+                    )
+                ).scalar_one()
+                rows = [
+                    {
+                        "snapshot_id": snapshot_id,
+                        "rank": entry.rank,
+                        "title": entry.title,
+                        "url": entry.url,
+                        "article_id": entry.article_id,
+                    }
+                    for entry in entries
+                ]
+                done = connection.execute(
+                    self._insert(ranks_table)
+                    .values(rows)
+                    .on_conflict_do_nothing(index_elements=["snapshot_id", "rank"])
+                )
+                stored += max(done.rowcount, 0)
+        return stored
+
+    def known_article_ids(self, site: str, article_ids: Iterable[str]) -> set[str]:
+        """Which of ``article_ids`` are stored for ``site``."""
+        ids = list(dict.fromkeys(article_ids))
+        if not ids:
+            return set()
+        self._ready()
+        with self.engine.connect() as connection:
+            found = connection.execute(
+                select(articles.c.article_id).where(
+                    articles.c.site == site, articles.c.article_id.in_(ids)
+                )
+            )
+            return set(found.scalars())
+
+    def start_run(self, spider: str, arguments: dict[str, Any]) -> int:
+        """Record a crawl's start."""
+        self._ready()
+        with self.engine.begin() as connection:
+            inserted = connection.execute(
+                runs.insert()
+                .values(spider=spider, arguments=arguments, started_at=datetime.now(UTC))
+                .returning(runs.c.id)
+            )
+            return int(inserted.scalar_one())
+
+    def finish_run(self, run_id: int, finish_reason: str, stats: dict[str, Any]) -> None:
+        """Record a crawl's end and its final stats."""
+        self._ready()
+        with self.engine.begin() as connection:
+            connection.execute(
+                update(runs)
+                .where(runs.c.id == run_id)
+                .values(finished_at=datetime.now(UTC), finish_reason=finish_reason, stats=stats)
+            )
+
+    def close(self) -> None:
+        """Release pooled connections."""
+        self.engine.dispose()
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _ready(self) -> None:
+        # Checked lazily, so that a crawl starting while the database is down still runs
+        # (its items are spooled) and the schema is created once the database is back.
+        if not self._schema_ready:
+            ensure_schema(self.engine, self.auto_migrate)
+            self._schema_ready = True
+
+    def _insert(self, table: Any) -> Any:
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
+
+    def _existing(
+        self, connection: Connection, wanted: dict[tuple[str, str], Article]
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        by_site: dict[str, list[str]] = defaultdict(list)
+        for site, article_id in wanted:
+            by_site[site].append(article_id)
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for site, ids in by_site.items():
+            rows = connection.execute(
+                select(
+                    articles.c.id,
+                    articles.c.article_id,
+                    articles.c.content_hash,
+                    articles.c.revision_count,
+                ).where(articles.c.site == site, articles.c.article_id.in_(ids))
+            )
+            for row in rows.mappings():
+                found[(site, row["article_id"])] = dict(row)
+        return found
+
+    def _insert_article(
+        self, connection: Connection, article: Article, digest: str
+    ) -> dict[str, Any] | None:
+        seen = _required(article.crawled_at)
+        inserted = connection.execute(
+            self._insert(articles)
+            .values(
+                **_content(article),
+                site=article.site,
+                article_id=article.article_id,
+                layout=article.layout,
+                section=article.section,
+                content_hash=digest,
+                revision_count=1,
+                first_seen_at=seen,
+                last_seen_at=seen,
+            )
+            .on_conflict_do_nothing(index_elements=["site", "article_id"])
+            .returning(articles.c.id)
+        ).scalar_one_or_none()
+        if inserted is None:
+            return None
+        self._add_revision(connection, inserted, 1, article, digest)
+        return {"id": inserted}
+
+    def _revise(
+        self, connection: Connection, row: dict[str, Any], article: Article, digest: str
+    ) -> bool:
+        revision = row["revision_count"] + 1
+        # Conditional on the hash we read: if another writer revised it meanwhile, we do not
+        # add a second revision on top of a version we have not seen.
+        changed = connection.execute(
+            update(articles)
+            .where(articles.c.id == row["id"], articles.c.content_hash == row["content_hash"])
+            .values(
+                **_content(article),
+                layout=article.layout,
+                section=article.section,
+                content_hash=digest,
+                revision_count=revision,
+                last_seen_at=article.crawled_at,
+            )
+        )
+        if changed.rowcount != 1:
+            return False
+        self._add_revision(connection, row["id"], revision, article, digest)
+        return True
+
+    def _touch(self, connection: Connection, article_pk: int, article: Article) -> None:
+        connection.execute(
+            update(articles)
+            .where(articles.c.id == article_pk, articles.c.last_seen_at < article.crawled_at)
+            .values(last_seen_at=article.crawled_at)
+        )
+
+    def _add_revision(
+        self, connection: Connection, article_pk: int, revision: int, article: Article, digest: str
+    ) -> None:
+        connection.execute(
+            self._insert(revisions)
+            .values(
+                **_content(article),
+                article_pk=article_pk,
+                revision=revision,
+                content_hash=digest,
+                crawled_at=article.crawled_at,
+            )
+            .on_conflict_do_nothing(index_elements=["article_pk", "revision"])
+        )
+
+
+def _content(article: Article) -> dict[str, Any]:
+    return {
+        "url": article.url,
+        "title": article.title,
+        "subtitle": article.subtitle,
+        "kicker": article.kicker,
+        "authors": list(article.authors),
+        "published_at": article.published_at,
+        "updated_at": article.updated_at,
+        "body": article.body,
+        "images": [dict(image) for image in article.images],
+    }
+
+
+def _required(value: Any) -> Any:
+    if value is None:
+        raise ValueError("a stored item lacks a key field (validation should have caught it)")
+    return value
