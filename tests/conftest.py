@@ -53,3 +53,12 @@ def replica_current() -> Iterator[ReplicaServer]:
     yield server
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path) -> Iterator[str]:
+    """Each storage test runs on SQLite and on the real PostgreSQL."""
+    from tests.databases import database
+
+    with database(request.param, tmp_path) as url:
+        yield url

@@ -6,6 +6,7 @@ import json
 import logging
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -45,6 +46,16 @@ class Replica:
         self.requests: dict[str, int] = {}
         self._lock = threading.Lock()
         self.render = lru_cache(maxsize=4096)(self._render)
+
+    def edit_article(self, article_id: str, note: str, when: datetime | None = None) -> None:
+        """Edit an article as a newsroom would: a line added, the updated time moved.
+
+        Used to show that re-crawls record revisions; pages are re-rendered afterwards.
+        """
+        article = self.corpus.by_id[article_id]
+        article.paragraphs = [*article.paragraphs, note]
+        article.updated_at = when or max(article.published_at, self.corpus.now) + timedelta(hours=1)
+        self.render.cache_clear()
 
     def handle(self, target: str) -> Response:
         """Answer a request target such as ``/list.php?ct=…&np=2``."""

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 logger = logging.getLogger(__name__)
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+_IN_PROCESS = threading.RLock()
+_LOCK_KEY = 0x6E657773626F74  # "newsbot": one advisory lock for newsbot's migrations
 
 
 class SchemaOutdated(RuntimeError):
@@ -42,7 +45,7 @@ def current_revision(engine: Engine) -> str | None:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to ``revision`` over ``engine``'s connection."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    with _IN_PROCESS, engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -50,20 +53,32 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 def downgrade(engine: Engine, revision: str) -> None:
     """Revert migrations down to ``revision`` ("base" for none)."""
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
+    with _IN_PROCESS, engine.begin() as connection:
         config.attributes["connection"] = connection
         command.downgrade(config, revision)
 
 
 def ensure_schema(engine: Engine, auto_migrate: bool) -> None:
-    """Create the schema on an empty database; upgrade an old one only when allowed."""
-    current, head = current_revision(engine), head_revision()
-    if current == head:
+    """Create the schema on an empty database; upgrade an old one only when allowed.
+
+    Several crawlers may start at once on a fresh database: one migrates, the others wait
+    (a PostgreSQL advisory lock across processes; a lock within this process, because
+    Alembic's context is global) and then find the schema ready.
+    """
+    head = head_revision()
+    if current_revision(engine) == head:
         return
-    if current is None or auto_migrate:
+    with _IN_PROCESS, engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+        current = MigrationContext.configure(connection).get_current_revision()
+        if current == head:
+            return
+        if current is not None and not auto_migrate:
+            raise SchemaOutdated(
+                f"database schema is at {current}, newsbot needs {head}: run `newsbot migrate`"
+            )
         logger.info("Migrating %s from %s to %s", engine.url, current or "empty", head)
-        upgrade(engine)
-        return
-    raise SchemaOutdated(
-        f"database schema is at {current}, newsbot needs {head}: run `newsbot migrate`"
-    )
+        config = alembic_config(engine.url.render_as_string(hide_password=False))
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")

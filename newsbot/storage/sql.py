@@ -149,8 +149,9 @@ class SqlStore:
                     self._insert(ranks_table)
                     .values(rows)
                     .on_conflict_do_nothing(index_elements=["snapshot_id", "rank"])
+                    .returning(ranks_table.c.rank)  # rowcount is unreliable for multi-row inserts
                 )
-                stored += max(done.rowcount, 0)
+                stored += len(done.all())
         return stored
 
     def known_article_ids(self, site: str, article_ids: Iterable[str]) -> set[str]:

@@ -1,0 +1,183 @@
+"""The store contract, on SQLite and on the real PostgreSQL: idempotent, revisions, snapshots."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from newsbot.storage import open_store
+from newsbot.storage.migrate import SchemaOutdated, current_revision, ensure_schema, head_revision
+from newsbot.storage.models import (
+    ArticleRevisionRow,
+    ArticleRow,
+    CrawlRunRow,
+    PopularRankRow,
+    PopularSnapshotRow,
+)
+from tests.factories import article, snapshot
+
+
+def count(store, model) -> int:
+    with store.engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+@pytest.fixture
+def store(database_url):
+    opened = open_store(database_url)
+    yield opened
+    opened.close()
+
+
+def test_fresh_database_is_migrated_on_first_use(store):
+    assert current_revision(store.engine) is None
+    store.known_article_ids("koreaherald", ["1"])
+    assert current_revision(store.engine) == head_revision()
+
+
+def test_new_article_is_stored_once_with_its_first_revision(store):
+    result = store.save_articles([article()])
+    assert (result.new, result.revised, result.unchanged) == (1, 0, 0)
+    again = store.save_articles([article()])
+    assert (again.new, again.revised, again.unchanged) == (0, 0, 1)
+    assert count(store, ArticleRow) == 1
+    assert count(store, ArticleRevisionRow) == 1
+
+
+def test_stored_values_round_trip_with_their_instant(store):
+    original = article(updated_at=datetime(2023, 9, 12, 8, 0, tzinfo=UTC))
+    store.save_articles([original])
+    with store.engine.connect() as connection:
+        row = connection.execute(select(ArticleRow)).mappings().one()
+    assert row["title"] == original.title
+    assert row["authors"] == ["Yonhap"]
+    assert row["images"] == original.images
+    assert row["published_at"] == original.published_at  # same instant, stored as UTC
+    assert row["published_at"].utcoffset() == timedelta(0)
+    assert row["updated_at"] == original.updated_at
+    assert row["revision_count"] == 1
+
+
+def test_changed_content_adds_a_revision_and_updates_the_article(store):
+    store.save_articles([article()])
+    edited = article(
+        body="First paragraph, corrected.\n\nSecond paragraph. (Yonhap)",
+        updated_at=datetime(2023, 9, 12, 10, 0, tzinfo=UTC),
+        crawled_at=datetime(2023, 9, 23, tzinfo=UTC),
+    )
+    result = store.save_articles([edited])
+    assert result.revised == 1
+    store.save_articles([edited])  # the same edit again changes nothing
+    with store.engine.connect() as connection:
+        row = connection.execute(select(ArticleRow)).mappings().one()
+        revisions = connection.execute(
+            select(ArticleRevisionRow.revision, ArticleRevisionRow.body).order_by(
+                ArticleRevisionRow.revision
+            )
+        ).all()
+    assert row["revision_count"] == 2
+    assert row["body"].startswith("First paragraph, corrected.")
+    assert row["last_seen_at"] == datetime(2023, 9, 23, tzinfo=UTC)
+    assert [r.revision for r in revisions] == [1, 2]
+    assert revisions[0].body.startswith("First paragraph.")
+
+
+def test_section_url_and_crawl_time_are_not_content(store):
+    store.save_articles([article()])
+    result = store.save_articles(
+        [
+            article(
+                section="World",
+                url="http://127.0.0.1:8023/view.php?ud=20230911000813",
+                crawled_at=datetime(2024, 1, 1, tzinfo=UTC),
+            )
+        ]
+    )
+    assert result.unchanged == 1
+    assert count(store, ArticleRevisionRow) == 1
+
+
+def test_known_article_ids(store):
+    store.save_articles([article("20230911000813"), article("20230911000900")])
+    known = store.known_article_ids("koreaherald", ["20230911000813", "20230911000999"])
+    assert known == {"20230911000813"}
+    assert store.known_article_ids("othersite", ["20230911000813"]) == set()
+    assert store.known_article_ids("koreaherald", []) == set()
+
+
+def test_snapshots_are_a_time_series_and_idempotent(store):
+    first = datetime(2023, 9, 22, 9, 0, tzinfo=UTC)
+    second = first + timedelta(hours=1)
+    assert store.save_ranks(snapshot(first, ["a", "b", "c"])) == 3
+    assert store.save_ranks(snapshot(first, ["a", "b", "c"])) == 0
+    assert store.save_ranks(snapshot(second, ["b", "a", "c"])) == 3
+    assert count(store, PopularSnapshotRow) == 2
+    assert count(store, PopularRankRow) == 6
+
+
+def test_a_snapshot_split_over_batches_is_one_snapshot(store):
+    captured = datetime(2023, 9, 22, 9, 0, tzinfo=UTC)
+    ranks = snapshot(captured, [f"id{i}" for i in range(10)])
+    store.save_ranks(ranks[:4])
+    store.save_ranks(ranks[4:])
+    assert count(store, PopularSnapshotRow) == 1
+    assert count(store, PopularRankRow) == 10
+
+
+def test_crawl_runs(store):
+    run_id = store.start_run("koreaherald", {"pages": "2"})
+    store.finish_run(run_id, "finished", {"item_scraped_count": 3})
+    with store.engine.connect() as connection:
+        row = connection.execute(select(CrawlRunRow)).mappings().one()
+    assert row["spider"] == "koreaherald"
+    assert row["arguments"] == {"pages": "2"}
+    assert row["finish_reason"] == "finished"
+    assert row["stats"] == {"item_scraped_count": 3}
+    assert row["finished_at"] >= row["started_at"]
+
+
+def test_concurrent_writers_store_each_article_once(database_url):
+    # Two crawlers (threads with their own store) saving the same articles at the same time.
+    articles = [article(f"2023091100{i:04d}") for i in range(40)]
+    stores = [open_store(database_url), open_store(database_url)]
+    errors = []
+
+    def write(store):
+        try:
+            for start in range(0, 40, 5):
+                store.save_articles(articles[start : start + 5])
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(s,)) for s in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert count(stores[0], ArticleRow) == 40
+    assert count(stores[0], ArticleRevisionRow) == 40
+    for store in stores:
+        store.close()
+
+
+def test_empty_database_is_created_even_without_auto_migrate(database_url):
+    strict = open_store(database_url, auto_migrate=False)
+    strict.known_article_ids("koreaherald", ["x"])
+    assert current_revision(strict.engine) == head_revision()
+    strict.close()
+
+
+def test_outdated_schema_without_auto_migrate_is_refused(database_url):
+    store = open_store(database_url)
+    ensure_schema(store.engine, auto_migrate=True)
+    with store.engine.begin() as connection:  # pretend the code is newer than the database
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0000'")
+    store.close()
+    strict = open_store(database_url, auto_migrate=False)
+    with pytest.raises(SchemaOutdated, match="newsbot migrate"):
+        strict.known_article_ids("koreaherald", ["x"])
+    strict.close()
