@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 from scrapy.exceptions import DropItem
 
 from newsbot.items import Article, PopularRank
-from newsbot.sites.koreaherald.urls import article_id_of
+from newsbot.sites import all_sites
 from newsbot.storage.serialize import item_to_dict
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+SITES_BY_NAME = {site.name: site for site in all_sites()}
 # Articles dated more than this ahead of the crawl are bad dates, not scoops.
 FUTURE_TOLERANCE = timedelta(days=1)
 # Before any site newsbot crawls existed (The Korea Herald was founded in 1953).
@@ -45,22 +46,20 @@ def article_problems(article: Article, hosts: Iterable[str], now: datetime) -> l
     """Everything wrong with an article; empty when it is valid."""
     problems = _url_problems("url", article.url, hosts)
     problems += _text_problems(article, ("site", "article_id", "title", "body"))
-    if article.article_id and article.url and article_id_of(article.url) != article.article_id:
-        problems.append(Problem("article_id_mismatch", "article_id does not match its URL"))
+    site = SITES_BY_NAME.get(article.site or "")
+    if article.site and site is None:
+        problems.append(Problem("unknown_site", f"no site named {article.site!r}"))
+    elif site and article.article_id and article.url:
+        if site.article_id(article.url) != article.article_id:
+            problems.append(Problem("article_id_mismatch", "article_id does not match its URL"))
     problems += _time_problems("published_at", article.published_at, required=True)
-    if article.published_at and article.published_at.tzinfo:
-        if article.published_at > now + FUTURE_TOLERANCE:
-            problems.append(Problem("published_at_future", f"published_at {article.published_at}"))
-        if article.published_at < EARLIEST:
-            problems.append(Problem("published_at_too_old", f"published_at {article.published_at}"))
     problems += _time_problems("updated_at", article.updated_at, required=False)
-    if (
-        article.updated_at
-        and article.published_at
-        and article.updated_at.tzinfo
-        and article.published_at.tzinfo
-        and article.updated_at < article.published_at
-    ):
+    published, updated = _aware(article.published_at), _aware(article.updated_at)
+    if published and published > now + FUTURE_TOLERANCE:
+        problems.append(Problem("published_at_future", f"published_at {published}"))
+    if published and published < EARLIEST:
+        problems.append(Problem("published_at_too_old", f"published_at {published}"))
+    if published and updated and updated < published:
         problems.append(Problem("updated_before_published", "updated_at precedes published_at"))
     problems += _time_problems("crawled_at", article.crawled_at, required=True)
     if not isinstance(article.authors, list) or not all(
@@ -107,6 +106,13 @@ def _url_problems(name: str, url: Any, hosts: Iterable[str] | None) -> list[Prob
 
 def _on_site(host: str, hosts: Iterable[str]) -> bool:
     return any(host == allowed or host.endswith(f".{allowed}") for allowed in hosts)
+
+
+def _aware(value: Any) -> datetime | None:
+    """``value`` when it is an aware datetime (other cases are reported by _time_problems)."""
+    if isinstance(value, datetime) and value.utcoffset() is not None:
+        return value
+    return None
 
 
 def _time_problems(name: str, value: Any, required: bool) -> list[Problem]:

@@ -1,0 +1,130 @@
+"""StorePipeline: batches reach the database; when it is away they wait on disk, then arrive once."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+from scrapy.exceptions import NotConfigured
+from sqlalchemy import func, select
+
+from newsbot.cli import main as newsbot
+from newsbot.pipelines.store import StorePipeline
+from newsbot.storage import open_store
+from newsbot.storage.crawler import close_crawler_store
+from newsbot.storage.models import ArticleRevisionRow, ArticleRow, PopularRankRow
+from newsbot.storage.spool import Spool
+from tests.databases import postgres_database
+from tests.factories import article, snapshot
+from tests.pipelines import crawler_with_spider
+from tests.tcpproxy import TcpProxy
+
+ITEMS = [article(f"2023091100{i:04d}") for i in range(250)]
+RANKS = snapshot(datetime(2023, 9, 22, 9, 0, tzinfo=UTC), [f"2023092100{i:04d}" for i in range(10)])
+
+
+def run_pipeline(url, spool_dir, items, batch_size=50, between=None):
+    """Feed items through the pipeline as Scrapy would, and close it."""
+    crawler = crawler_with_spider(
+        {
+            "NEWSBOT_DATABASE_URL": url,
+            "NEWSBOT_SPOOL_DIR": str(spool_dir),
+            "NEWSBOT_STORE_BATCH_SIZE": batch_size,
+        }
+    )
+    pipeline = StorePipeline.from_crawler(crawler)
+
+    async def feed():
+        pipeline.open_spider()
+        for index, item in enumerate(items):
+            await pipeline.process_item(item)
+            if between:
+                await between(index, pipeline)
+        await pipeline.close_spider()
+
+    asyncio.run(feed())
+    close_crawler_store(crawler)
+    return crawler.stats
+
+
+def counts(url):
+    store = open_store(url)
+    with store.engine.connect() as connection:
+        result = tuple(
+            connection.execute(select(func.count()).select_from(model)).scalar_one()
+            for model in (ArticleRow, ArticleRevisionRow, PopularRankRow)
+        )
+    store.close()
+    return result
+
+
+def test_batches_are_stored_and_counted(database_url, tmp_path):
+    stats = run_pipeline(database_url, tmp_path / "spool", [*ITEMS, *RANKS])
+    assert counts(database_url) == (250, 250, 10)
+    assert stats.get_value("newsbot/saved/Article/new") == 250
+    assert stats.get_value("newsbot/saved/PopularRank") == 10
+    assert Spool(tmp_path / "spool").files() == []
+    again = run_pipeline(database_url, tmp_path / "spool", [*ITEMS, *RANKS])
+    assert counts(database_url) == (250, 250, 10)
+    assert again.get_value("newsbot/saved/Article/unchanged") == 250
+
+
+def test_unreachable_database_spools_everything_then_replay_stores_it_once(tmp_path):
+    closed = TcpProxy("127.0.0.1", 5432)
+    closed.cut()  # a port where nothing answers
+    dead_url = f"postgresql+psycopg://postgres@127.0.0.1:{closed.port}/test"
+    spool_dir = tmp_path / "spool"
+    stats = run_pipeline(dead_url, spool_dir, [*ITEMS, *RANKS])
+    files = Spool(spool_dir).files()
+    assert len(files) == stats.get_value("newsbot/spool/batches") == 6
+    assert stats.get_value("newsbot/spool/items") == 260
+    assert stats.get_value("newsbot/spool/pending_files") == 6
+    assert stats.get_value("newsbot/store/errors/OperationalError") == 6
+    with postgres_database() as url:
+        args = ["--database-url", url, "replay-spool", "--spool-dir", str(spool_dir)]
+        assert newsbot(args) == 0
+        assert counts(url) == (250, 250, 10)
+        assert Spool(spool_dir).files() == []
+        assert newsbot(args) == 0  # nothing left: nothing changes
+        assert counts(url) == (250, 250, 10)
+
+
+def test_outage_mid_run_loses_nothing_and_duplicates_nothing(tmp_path):
+    with postgres_database() as url:
+        open_store(url).known_article_ids("koreaherald", ["warm-up"])  # schema in place
+        proxy = TcpProxy("127.0.0.1", 5432)
+        via_proxy = url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+
+        async def outage(index, pipeline):
+            if index == 60:
+                proxy.cut()
+            if index == 180:
+                # let the writer notice the outage before the database comes back
+                await asyncio.gather(*(asyncio.wrap_future(f) for f in pipeline.pending))
+                proxy.restore()
+
+        try:
+            stats = run_pipeline(via_proxy, tmp_path / "spool", [*ITEMS, *RANKS], 20, outage)
+        finally:
+            proxy.close()
+        assert stats.get_value("newsbot/spool/batches") >= 2
+        assert stats.get_value("newsbot/spool/replayed_items") == stats.get_value(
+            "newsbot/spool/items"
+        )
+        assert Spool(tmp_path / "spool").files() == []
+        assert counts(url) == (250, 250, 10)
+
+
+def test_spool_files_are_whole_batches(tmp_path):
+    spool = Spool(tmp_path)
+    path = spool.write(ITEMS[:3], RANKS[:2])
+    assert path.suffix == ".jsonl"
+    assert len(path.read_text().splitlines()) == 5
+    assert list(tmp_path.glob("*.tmp")) == []
+
+
+def test_store_can_be_turned_off():
+    crawler = crawler_with_spider({"NEWSBOT_STORE_ENABLED": False})
+    with pytest.raises(NotConfigured):
+        StorePipeline.from_crawler(crawler)
