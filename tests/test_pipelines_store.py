@@ -1,4 +1,4 @@
-"""StorePipeline: batches reach the database; when it is away they wait on disk, then arrive once."""
+"""StorePipeline: batches reach the database; when it is away they wait on disk, arrive once."""
 
 from __future__ import annotations
 

@@ -49,9 +49,8 @@ def article_problems(article: Article, hosts: Iterable[str], now: datetime) -> l
     site = SITES_BY_NAME.get(article.site or "")
     if article.site and site is None:
         problems.append(Problem("unknown_site", f"no site named {article.site!r}"))
-    elif site and article.article_id and article.url:
-        if site.article_id(article.url) != article.article_id:
-            problems.append(Problem("article_id_mismatch", "article_id does not match its URL"))
+    elif site and article.url and article.article_id != site.article_id(article.url):
+        problems.append(Problem("article_id_mismatch", "article_id does not match its URL"))
     problems += _time_problems("published_at", article.published_at, required=True)
     problems += _time_problems("updated_at", article.updated_at, required=False)
     published, updated = _aware(article.published_at), _aware(article.updated_at)
