@@ -2,85 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from newsbot.replica.common import PAGE_SIZE
 from newsbot.replica.corpus import Corpus
-from newsbot.replica.server import ReplicaServer
+from tests.crawling import assert_clean, crawl
 
-REPO = Path(__file__).resolve().parents[1]
-# The replica is local: politeness towards it only slows the tests down.
-FAST = [
-    "-s", "AUTOTHROTTLE_ENABLED=False",
-    "-s", "DOWNLOAD_DELAY=0",
-    "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-]  # fmt: skip
 KST = timedelta(hours=9)
 
 pytestmark = pytest.mark.e2e
-
-
-@dataclass
-class Crawl:
-    returncode: int
-    articles: list[dict[str, Any]]
-    popular: list[dict[str, Any]]
-    stats: dict[str, Any]
-    log: str
-
-
-def crawl(server: ReplicaServer, out: Path, *arguments: str) -> Crawl:
-    """Run the spider as a user would, in its own process, and read what it wrote."""
-    env = {
-        **os.environ,
-        "NEWSBOT_EXPORTS_DIR": str(out),
-        "NEWSBOT_STATS_FILE": str(out / "stats.json"),
-    }
-    command = [
-        sys.executable, "-m", "scrapy", "crawl", "koreaherald",
-        "-a", f"base_url={server.base_url}", *arguments, *FAST,
-        "-s", f"LOG_FILE={out / 'crawl.log'}",
-    ]  # fmt: skip
-    done = subprocess.run(command, cwd=REPO, env=env, timeout=300, check=False)
-    feeds = out / "koreaherald"
-
-    def read(prefix: str) -> list[dict[str, Any]]:
-        files = sorted(feeds.glob(f"{prefix}-*.jsonl"))
-        assert len(files) <= 1, f"one {prefix} feed per crawl, got {files}"
-        lines = files[0].read_text(encoding="utf-8").splitlines() if files else []
-        return [json.loads(line) for line in lines]
-
-    return Crawl(
-        done.returncode,
-        read("articles"),
-        read("popular"),
-        json.loads((out / "stats.json").read_text(encoding="utf-8")),
-        (out / "crawl.log").read_text(encoding="utf-8"),
-    )
-
-
-def assert_clean(result: Crawl) -> None:
-    assert result.returncode == 0, result.log[-3000:]
-    assert result.stats["finish_reason"] == "finished"
-    assert " ERROR: " not in result.log, result.log[-3000:]
-    problems = {
-        key: value
-        for key, value in result.stats.items()
-        if key.startswith(
-            ("newsbot/layout_unknown", "newsbot/parse_failed", "newsbot/field_missing")
-        )
-        or key.startswith(("newsbot/popular/empty", "newsbot/popular/not_found"))
-    }
-    assert problems == {}
 
 
 def assert_article_matches_truth(item: dict[str, Any], corpus: Corpus, base_url: str) -> None:

@@ -1,0 +1,99 @@
+"""The newsbot command: queries people need, and replaying rejects after a fix."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from scrapy.exceptions import DropItem
+
+from newsbot.cli import main as newsbot
+from newsbot.pipelines.validate import ValidatePipeline
+from newsbot.storage import open_store
+from newsbot.storage.queries import article_revisions, latest_articles, rank_history
+from tests.factories import article, snapshot
+from tests.pipelines import crawler_with_spider
+
+T0 = datetime(2023, 9, 22, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def archive(database_url):
+    store = open_store(database_url)
+    store.save_articles(
+        [
+            article("20230911000813", published_at=T0 - timedelta(days=11)),
+            article("20230921000100", title="Newest", published_at=T0 - timedelta(hours=2)),
+            article("20230920000100", title="Middle", published_at=T0 - timedelta(days=2)),
+        ]
+    )
+    store.save_articles(
+        [article("20230911000813", body="Corrected.", published_at=T0 - timedelta(days=11))]
+    )
+    store.save_ranks(snapshot(T0, ["20230920000100", "x", "20230921000100"]))
+    store.save_ranks(snapshot(T0 + timedelta(hours=1), ["20230921000100", "x"]))
+    store.save_ranks(snapshot(T0 + timedelta(hours=2), ["x", "y"]))
+    yield store
+    store.close()
+
+
+def test_latest_articles_newest_first(archive):
+    rows = latest_articles(archive.engine, limit=2)
+    assert [r["title"] for r in rows] == ["Newest", "Middle"]
+
+
+def test_revisions_oldest_first(archive):
+    rows = article_revisions(archive.engine, "20230911000813")
+    assert [(r["revision"], r["body"]) for r in rows] == [
+        (1, "First paragraph.\n\nSecond paragraph. (Yonhap)"),
+        (2, "Corrected."),
+    ]
+    assert article_revisions(archive.engine, "nope") == []
+
+
+def test_rank_history_first_seen_best_rank_time_in_list(archive):
+    [history] = rank_history(archive.engine, "20230921000100")
+    assert history.first_seen == T0
+    assert history.last_seen == T0 + timedelta(hours=1)
+    assert history.best_rank == 1
+    assert history.latest_rank == 1
+    assert history.appearances == 2
+    assert history.time_in_list == timedelta(hours=2)  # in until the next capture, twice
+    [by_title] = rank_history(archive.engine, "Headline 20230921")
+    assert by_title.article_id == "20230921000100"
+
+
+def test_cli_queries(archive, database_url, capsys):
+    assert newsbot(["--database-url", database_url, "latest", "--limit", "1"]) == 0
+    assert "Newest" in capsys.readouterr().out
+    assert newsbot(["--database-url", database_url, "--json", "revisions", "20230911000813"]) == 0
+    assert [r["revision"] for r in json.loads(capsys.readouterr().out)] == [1, 2]
+    assert newsbot(["--database-url", database_url, "rank-history", "20230921000100"]) == 0
+    assert "best rank 1" in capsys.readouterr().out
+    assert newsbot(["--database-url", database_url, "revisions", "20990101000000"]) == 1
+
+
+def test_rejects_replay_after_a_fix(database_url, tmp_path, capsys):
+    rejects = tmp_path / "rejects.jsonl"
+    crawler = crawler_with_spider({"NEWSBOT_REJECTS_FILE": str(rejects)})
+    validator = ValidatePipeline.from_crawler(crawler)
+    validator.open_spider()
+    for bad in (article("20230911000813", title=None), article("20230911000900", body="")):
+        with pytest.raises(DropItem):
+            validator.process_item(bad)
+    validator.close_spider()
+    records = [json.loads(line) for line in rejects.read_text().splitlines()]
+    assert [r["reasons"] for r in records] == [["missing_title"], ["missing_body"]]
+    records[0]["item"]["title"] = "A title restored by hand"  # the fix
+    rejects.write_text("".join(json.dumps(r) + "\n" for r in records))
+
+    assert newsbot(["--database-url", database_url, "replay-rejects", str(rejects)]) == 1
+    assert "stored 1 item(s); 1 still invalid" in capsys.readouterr().out
+    store = open_store(database_url)
+    assert store.known_article_ids("koreaherald", ["20230911000813", "20230911000900"]) == {
+        "20230911000813"
+    }
+    store.close()
+    remaining = (tmp_path / "rejects.jsonl.remaining").read_text().splitlines()
+    assert [json.loads(line)["reasons"] for line in remaining] == [["missing_body"]]

@@ -1,0 +1,176 @@
+"""End to end with storage: each article stored once, re-runs fetch only what is new, edits
+become revisions, and a database outage mid-crawl loses and duplicates nothing."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import func, select
+
+from newsbot.replica.server import serve_in_thread
+from newsbot.storage import open_store
+from newsbot.storage.migrate import ensure_schema
+from newsbot.storage.models import (
+    ArticleRevisionRow,
+    ArticleRow,
+    CrawlRunRow,
+    PopularRankRow,
+    PopularSnapshotRow,
+)
+from newsbot.storage.spool import Spool
+from tests.crawling import assert_clean, crawl, finish_crawl, start_crawl
+from tests.databases import postgres_database
+from tests.tcpproxy import TcpProxy
+
+pytestmark = pytest.mark.e2e
+
+MODELS = (ArticleRow, ArticleRevisionRow, PopularSnapshotRow, PopularRankRow, CrawlRunRow)
+
+
+def table_counts(url: str) -> dict[str, int]:
+    store = open_store(url)
+    with store.engine.connect() as connection:
+        counts = {
+            model.__tablename__: connection.execute(
+                select(func.count()).select_from(model)
+            ).scalar_one()
+            for model in MODELS
+        }
+    store.close()
+    return counts
+
+
+@pytest.fixture
+def replica():
+    """A replica of its own: these tests edit its articles."""
+    server = serve_in_thread("2023", articles=300)
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_stored_once_incremental_rerun_and_revision(replica, database_url, tmp_path):
+    corpus = replica.replica.corpus
+    first = crawl(replica, tmp_path / "first", "-a", "pages=100", database_url=database_url)
+    assert_clean(first)
+    assert table_counts(database_url) == {
+        "articles": len(corpus.articles),
+        "article_revisions": len(corpus.articles),
+        "popular_snapshots": 1,
+        "popular_ranks": 10,
+        "crawl_runs": 1,
+    }
+    store = open_store(database_url)
+    assert store.known_article_ids("koreaherald", corpus.by_id) == set(corpus.by_id)
+    store.close()
+
+    # Nothing changed on the site: no article page is downloaded, only a new snapshot is added.
+    second = crawl(replica, tmp_path / "second", "-a", "pages=100", database_url=database_url)
+    assert_clean(second)
+    assert second.articles == []
+    assert "newsbot/articles/2023" not in second.stats
+    # robots.txt, the homepage and the first list page of each of the six sections.
+    assert second.stats["downloader/request_count"] == 1 + 1 + 6
+    assert second.stats["newsbot/sections/caught_up"] == 6
+    assert second.stats["newsbot/articles/skipped_known"] >= 6 * 15 - 3
+    assert len(second.popular) == 10
+    assert table_counts(database_url) == {
+        "articles": len(corpus.articles),
+        "article_revisions": len(corpus.articles),
+        "popular_snapshots": 2,
+        "popular_ranks": 20,
+        "crawl_runs": 2,
+    }
+
+    # The newsroom edits one article; a refresh crawl records exactly one revision.
+    edited = corpus.articles[40]
+    replica.replica.edit_article(edited.article_id, "This article has been corrected.")
+    third = crawl(
+        replica, tmp_path / "third", "-a", "pages=100", "-a", "refresh=1",
+        database_url=database_url,
+    )  # fmt: skip
+    assert_clean(third)
+    assert len(third.articles) == len(corpus.articles)
+    assert third.stats["newsbot/saved/Article/revised"] == 1
+    assert third.stats["newsbot/saved/Article/unchanged"] == len(corpus.articles) - 1
+    counts = table_counts(database_url)
+    assert counts["articles"] == len(corpus.articles)
+    assert counts["article_revisions"] == len(corpus.articles) + 1
+    store = open_store(database_url)
+    with store.engine.connect() as connection:
+        row = (
+            connection.execute(select(ArticleRow).where(ArticleRow.article_id == edited.article_id))
+            .mappings()
+            .one()
+        )
+        runs = connection.execute(select(CrawlRunRow).order_by(CrawlRunRow.id)).mappings().all()
+    store.close()
+    assert row["revision_count"] == 2
+    assert row["body"].endswith("This article has been corrected.")
+    assert row["updated_at"] == edited.updated_at
+    assert [r["finish_reason"] for r in runs] == ["finished"] * 3
+    assert runs[2]["arguments"]["refresh"] == "1"
+    assert runs[0]["stats"]["newsbot/saved/Article/new"] == len(corpus.articles)
+
+
+def test_database_outage_mid_crawl_loses_and_duplicates_nothing(tmp_path):
+    server = serve_in_thread("2023", articles=1000)
+    corpus = server.replica.corpus
+    proxy = TcpProxy("127.0.0.1", 5432)
+    try:
+        with postgres_database() as url:
+            migrated = open_store(url)
+            ensure_schema(migrated.engine, auto_migrate=True)  # so the test can count rows
+            migrated.close()
+            via_proxy = url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+            process = start_crawl(
+                server, tmp_path,
+                "-a", "pages=100",
+                # Slow enough to cut the database in the middle, small batches to see it.
+                "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "-s", "DOWNLOAD_DELAY=0.01",
+                "-s", "NEWSBOT_STORE_BATCH_SIZE=20",
+                database_url=via_proxy,
+            )  # fmt: skip
+            assert _wait_for(lambda: table_counts(url)["articles"] >= 100, process)
+            proxy.cut()
+            spool = Spool(tmp_path / "spool")
+            assert _wait_for(lambda: len(spool.files()) >= 3, process), "no batch spooled"
+            stored_during_outage = table_counts(url)["articles"]
+            proxy.restore()
+            result = finish_crawl(process, tmp_path)
+
+            assert result.returncode == 0, result.log[-3000:]
+            assert result.stats["finish_reason"] == "finished"
+            assert result.stats["newsbot/spool/batches"] >= 3
+            assert (
+                result.stats["newsbot/spool/replayed_items"] == result.stats["newsbot/spool/items"]
+            )
+            assert spool.files() == []
+            assert stored_during_outage < len(corpus.articles)
+            assert table_counts(url) == {
+                "articles": len(corpus.articles),
+                "article_revisions": len(corpus.articles),
+                "popular_snapshots": 1,
+                "popular_ranks": 10,
+                "crawl_runs": 1,
+            }
+            store = open_store(url)
+            assert store.known_article_ids("koreaherald", corpus.by_id) == set(corpus.by_id)
+            store.close()
+            assert len(result.articles) == len(corpus.articles)  # the feed got everything too
+    finally:
+        proxy.close()
+        server.shutdown()
+        server.server_close()
+
+
+def _wait_for(condition, process, timeout: float = 120.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        if process.poll() is not None:
+            return condition()
+        time.sleep(0.05)
+    return False
