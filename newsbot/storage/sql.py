@@ -8,6 +8,8 @@ creating duplicates, and several crawlers can write to one database.
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -49,17 +51,36 @@ def create_store_engine(url: str) -> Engine:
         connect_args = {"timeout": 30}
     engine = create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
-    # WAL lets the spider read known ids while the pipeline writes; foreign keys are off
-    # by default in SQLite.
+def _sqlite_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
+    # WAL lets readers and the writer overlap; foreign keys are off by default in SQLite.
+    # The driver's own transaction handling is turned off so that _sqlite_begin decides.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # WAL is a property of the database file: set once, by the first connection ever. Two
+    # first connections racing to set it get "locked" without waiting, so retry briefly.
+    deadline = time.monotonic() + 30
+    while cursor.execute("PRAGMA journal_mode").fetchone()[0] not in ("wal", "memory"):
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")  # may answer another mode: accepted
+            break
+        except sqlite3.OperationalError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
     cursor.close()
+
+
+def _sqlite_begin(connection: Connection) -> None:
+    # A transaction that reads, then writes, fails at once ("database is locked") if another
+    # connection wrote in between; taking the write lock up front makes it wait its turn
+    # instead (up to the busy timeout). DDL becomes transactional too.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 class SqlStore:
