@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import logging
+import tempfile
 import threading
+from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from alembic import command
@@ -23,10 +27,34 @@ class SchemaOutdated(RuntimeError):
     """The database has an older schema and automatic migration is off."""
 
 
+@functools.cache
+def migrations_directory() -> Path:
+    """The migration scripts as real files.
+
+    Alembic reads scripts from a directory; inside a zipped egg (as Scrapyd runs projects)
+    they are copied out to a temporary directory once per process.
+    """
+    if (MIGRATIONS / "env.py").is_file():
+        return MIGRATIONS
+    target = Path(tempfile.mkdtemp(prefix="newsbot-migrations-"))
+    _copy_tree(resources.files("newsbot.storage").joinpath("migrations"), target)
+    return target
+
+
+def _copy_tree(source: Traversable, target: Path) -> None:
+    for entry in source.iterdir():
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                (target / entry.name).mkdir()
+                _copy_tree(entry, target / entry.name)
+        else:
+            (target / entry.name).write_bytes(entry.read_bytes())
+
+
 def alembic_config(url: str) -> Config:
     """An Alembic config for ``url`` using the migrations shipped in the package."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("script_location", str(migrations_directory()))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
 
