@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 
+def crawl_stamp(stats: dict[str, Any]) -> str:
+    """The crawl's start time as FEEDS prints ``%(time)s``, so a crawl's files sort together."""
+    started: datetime = stats.get("start_time") or datetime.now(UTC)
+    return started.replace(microsecond=0).isoformat().replace(":", "-")
+
+
 class StatsFile:
     """On close, write ``crawler.stats`` to ``NEWSBOT_STATS_FILE`` (off when unset).
 
@@ -46,9 +52,7 @@ class StatsFile:
         assert self.crawler.stats is not None  # noqa: S101 - stats exist once a crawl ran
         stats: dict[str, Any] = dict(self.crawler.stats.get_stats())
         stats.setdefault("finish_reason", reason)
-        started = stats.get("start_time") or datetime.now(UTC)
-        stamp = started.replace(microsecond=0).isoformat().replace(":", "-")
-        path = Path(self.path_template % {"name": spider.name, "time": stamp})
+        path = Path(self.path_template % {"name": spider.name, "time": crawl_stamp(stats)})
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(stats, default=str, indent=1, sort_keys=True), encoding="utf-8")
         logger.info("Stats written to %s", path)

@@ -16,9 +16,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--articles", type=int, default=300, help="corpus size (default 300)")
     parser.add_argument("--port", type=int, default=8023, help="0 picks a free port")
     parser.add_argument("--verbose", action="store_true", help="log every request")
+    parser.add_argument(
+        "--drift",
+        action="store_true",
+        help="2023 layout: serve a redesign newsbot does not know (byline moved, classes renamed)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
-    server = ReplicaServer(build_corpus(args.layout, args.articles), port=args.port)
+    server = ReplicaServer(
+        build_corpus(args.layout, args.articles), port=args.port, drift=args.drift
+    )
     print(f"Korea Herald replica ({args.layout} layout, {args.articles} articles)")
     print(f"serving {server.base_url}/  (truth: {server.base_url}/_replica/truth.json)", flush=True)
     try:

@@ -138,15 +138,25 @@ def _paging(ct: str, page: int, last: int) -> str:
     return f'<div class="paging">{previous}<div class="number">{links}</div>{following}</div>'
 
 
-def article(corpus: Corpus, article_id: str) -> str | None:
-    """An article page, or None for an unknown id."""
+def article(corpus: Corpus, article_id: str, drift: bool = False) -> str | None:
+    """An article page, or None for an unknown id.
+
+    ``drift`` serves the markup of a site redesign that newsbot does not know yet: the byline
+    moves out of the title area into the reporter box, and one article page in four renames
+    its containers. Monitoring must notice.
+    """
     truth = corpus.by_id.get(article_id)
     if truth is None:
         return None
-    return _page(f"{truth.title} - The Korea Herald", most_popular(corpus) + _content(truth))
+    content = _content(truth, byline_in_title=not drift)
+    if drift and int(article_id) % 4 == 0:
+        content = content.replace("news_title_area", "article_head").replace(
+            "news_content", "article_wrap"
+        )
+    return _page(f"{truth.title} - The Korea Herald", most_popular(corpus) + content)
 
 
-def _content(truth: ArticleTruth) -> str:
+def _content(truth: ArticleTruth, byline_in_title: bool = True) -> str:
     subtitle = f'<h2 class="news_title">{esc(truth.subtitle)}</h2>' if truth.subtitle else ""
     dates = f"Published : {ap_datetime(truth.published_at)}"
     if truth.updated_at:
@@ -158,15 +168,17 @@ def _content(truth: ArticleTruth) -> str:
     )
     paragraphs = "".join(f"<p>{esc(text)}</p>" for text in truth.paragraphs)
     reporter = truth.authors[0] if truth.person_authors else "The Korea Herald"
+    byline = f'<div class="news_byline">{esc(truth.byline)}</div>'
     return (
         '<div class="news_content">'
         '<div class="news_title_area">'
         f'<h1 class="news_title">{esc(truth.title)}</h1>{subtitle}'
-        f'<div class="news_byline">{esc(truth.byline)}</div>'
+        f"{byline if byline_in_title else ''}"
         f'<p class="news_date">{dates}</p>'
         "</div>"
         '<div class="news_btn_wrap"><button>Share</button><button>Print</button></div>'
         f'<div class="news_text_area">{images}<div class="text_box">{paragraphs}</div></div>'
-        f'<div class="news_journalist_area"><p>{esc(reporter)}</p></div>'
+        f'<div class="news_journalist_area"><p>{esc(reporter)}</p>'
+        f"{'' if byline_in_title else byline}</div>"
         "</div>"
     )

@@ -41,8 +41,9 @@ class Response:
 class Replica:
     """Routes requests to one layout's pages over one corpus."""
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, drift: bool = False) -> None:
         self.corpus = corpus
+        self.drift = drift
         self.requests: dict[str, int] = {}
         self._lock = threading.Lock()
         self.render = lru_cache(maxsize=4096)(self._render)
@@ -92,7 +93,7 @@ class Replica:
             if path == "/list.php" and "ct" in query:
                 return layout_2023.section_list(self.corpus, query["ct"], page)
             if path == "/view.php" and "ud" in query:
-                return layout_2023.article(self.corpus, query["ud"])
+                return layout_2023.article(self.corpus, query["ud"], drift=self.drift)
             return None
         if path == "/":
             return layout_current.home(self.corpus)
@@ -163,10 +164,12 @@ class ReplicaServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, corpus: Corpus, port: int = 0, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, corpus: Corpus, port: int = 0, host: str = "127.0.0.1", drift: bool = False
+    ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the replica only listens on loopback")
-        self.replica = Replica(corpus)
+        self.replica = Replica(corpus, drift=drift)
         super().__init__((host, port), _Handler)
 
     @property
@@ -176,8 +179,10 @@ class ReplicaServer(ThreadingHTTPServer):
         return f"http://{host!s}:{port}"
 
 
-def serve_in_thread(layout: str = "2023", articles: int = 300, port: int = 0) -> ReplicaServer:
+def serve_in_thread(
+    layout: str = "2023", articles: int = 300, port: int = 0, drift: bool = False
+) -> ReplicaServer:
     """Start a replica in a daemon thread; call ``shutdown()`` and ``server_close()`` to stop."""
-    server = ReplicaServer(build_corpus(layout, articles), port=port)
+    server = ReplicaServer(build_corpus(layout, articles), port=port, drift=drift)
     threading.Thread(target=server.serve_forever, name="replica", daemon=True).start()
     return server
