@@ -1,5 +1,6 @@
 """``newsbot``: database migrations, replays, and queries of the archive.
 
+    newsbot run JOB [-- CRAWL ARGS]      run a crawl for cron: locked per job, logged, resumable
     newsbot migrate                      apply database migrations (production deploys)
     newsbot replay-spool                 store batches that waited for the database
     newsbot replay-rejects FILE          re-validate rejected items and store those now valid
@@ -24,6 +25,7 @@ from typing import Any
 from newsbot.extract.dates import KST
 from newsbot.items import Article, PopularRank
 from newsbot.pipelines.validate import article_problems, rank_problems
+from newsbot.runner import run_job
 from newsbot.storage import default_database_url
 from newsbot.storage.migrate import current_revision, upgrade
 from newsbot.storage.queries import article_revisions, latest_articles, rank_history
@@ -40,6 +42,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--database-url", default=None, help="default: NEWSBOT_DATABASE_URL")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run a crawl job (for cron)")
+    run.add_argument("job", help="job name: one lock, one log directory, one resumable queue")
+    run.add_argument("--spider", default="koreaherald")
+    run.add_argument("crawl_args", nargs=argparse.REMAINDER, help="after --: scrapy crawl options")
     commands.add_parser("migrate", help="apply database migrations")
     spool = commands.add_parser("replay-spool", help="store spooled batches")
     spool.add_argument("--spool-dir", default=None, help="default: NEWSBOT_SPOOL_DIR")
@@ -56,6 +62,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     history.add_argument("--list", dest="list_name", default="most_popular")
     history.add_argument("--site", default="koreaherald")
     args = parser.parse_args(argv)
+    if args.command == "run":  # the crawl opens its own database; none needed here
+        given = args.crawl_args
+        crawl_args = given[1:] if given[:1] == ["--"] else given
+        return run_job(args.job, crawl_args, spider=args.spider)
 
     store = SqlStore(args.database_url or default_database_url())
     try:

@@ -1,0 +1,157 @@
+"""Run a crawl as a scheduled job (``newsbot run JOB -- ARGS``), as cron needs it.
+
+- One run at a time per job: a second run of the same job exits at once with
+  ``EXIT_ALREADY_RUNNING`` and says which process holds the job.
+- A log per run in a predictable place: ``<runs>/<job>/logs/<UTC time>.log`` (``latest.log``
+  links to the newest), with the stats and the monitor report beside it.
+- Resumable: the crawl keeps its queue in ``<runs>/<job>/jobdir`` (Scrapy's ``JOBDIR``). A run
+  stopped by SIGINT/SIGTERM leaves it, and the next run of the job continues from there; a
+  finished run clears it, so the next one starts afresh.
+- The exit status says how it went (see the ``EXIT_*`` constants).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any, TextIO
+
+EXIT_OK = 0
+EXIT_CRAWL_FAILED = 1  # the crawl could not run or did not finish
+EXIT_MONITORS_FAILED = 2  # the crawl finished but a monitor check failed
+EXIT_INTERRUPTED = 3  # stopped by a signal; run the job again to resume
+EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: another run of this job holds the lock
+
+_JOB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+def runs_directory() -> Path:
+    """``NEWSBOT_RUNS_DIR``, else ``runs`` in the exports directory."""
+    default = Path(os.environ.get("NEWSBOT_EXPORTS_DIR", "exports")) / "runs"
+    return Path(os.environ.get("NEWSBOT_RUNS_DIR", default))
+
+
+def run_job(
+    job: str,
+    crawl_args: list[str],
+    spider: str = "koreaherald",
+    runs: Path | None = None,
+    out: TextIO = sys.stdout,
+) -> int:
+    """Run ``scrapy crawl <spider> <crawl_args>`` as job ``job``; returns the exit status."""
+    if not _JOB_NAME.match(job):
+        print(f"newsbot run: bad job name {job!r} (letters, digits, . _ -)", file=sys.stderr)
+        return EXIT_CRAWL_FAILED
+    home = (runs or runs_directory()) / job
+    (home / "logs").mkdir(parents=True, exist_ok=True)
+    with (home / "lock").open("a+", encoding="utf-8") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.seek(0)
+            holder = lock.read().strip() or "another process"
+            print(
+                f"newsbot run: job {job!r} is already running ({holder}); not starting another",
+                file=sys.stderr,
+            )
+            return EXIT_ALREADY_RUNNING
+        stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%SZ")
+        lock.seek(0)
+        lock.truncate()
+        lock.write(f"pid {os.getpid()}, started {stamp}\n")
+        lock.flush()
+        return _run_locked(job, crawl_args, spider, home, stamp, out)
+
+
+def _run_locked(
+    job: str, crawl_args: list[str], spider: str, home: Path, stamp: str, out: TextIO
+) -> int:
+    log = home / "logs" / f"{stamp}.log"
+    stats_file = home / "logs" / f"{stamp}.stats.json"
+    jobdir = home / "jobdir"
+    if jobdir.is_dir() and any(jobdir.iterdir()):
+        print(f"job {job}: resuming the interrupted run kept in {jobdir}", file=out)
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", spider, *crawl_args,
+        "-s", f"JOBDIR={jobdir}",
+        "-s", f"LOG_FILE={log}",
+        "-s", f"NEWSBOT_STATS_FILE={stats_file}",
+        "-s", f"NEWSBOT_REPORT_FILE={home / 'logs' / f'{stamp}.report.json'}",
+    ]  # fmt: skip
+    env = {**os.environ}
+    env.setdefault("SCRAPY_SETTINGS_MODULE", "newsbot.settings")
+    # Its own session: a terminal's Ctrl-C reaches the crawl once, through us, so that
+    # Scrapy shuts down gracefully instead of seeing a second, forcing signal.
+    child = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - our scrapy, the operator's arguments
+
+    def forward(signum: int, frame: FrameType | None) -> None:
+        child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        returncode = child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    _link_latest(home / "latest.log", log)
+    return _outcome(job, returncode, _read_json(stats_file), jobdir, log, out)
+
+
+def _outcome(
+    job: str,
+    returncode: int,
+    stats: dict[str, Any] | None,
+    jobdir: Path,
+    log: Path,
+    out: TextIO,
+) -> int:
+    if returncode != 0 or stats is None:
+        print(f"job {job}: crawl failed (exit status {returncode}); see {log}", file=sys.stderr)
+        return EXIT_CRAWL_FAILED
+    reason = stats.get("finish_reason")
+    if reason == "shutdown":
+        print(f"job {job}: interrupted; run it again to resume ({jobdir})", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if reason != "finished":
+        print(f"job {job}: crawl ended with {reason!r}; see {log}", file=sys.stderr)
+        return EXIT_CRAWL_FAILED
+    shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh
+    articles = stats.get("newsbot/saved/Article/new", 0) + stats.get(
+        "newsbot/saved/Article/revised", 0
+    )
+    ranks = stats.get("newsbot/saved/PopularRank", 0)
+    monitors = stats.get("newsbot/monitors/status", "not run")
+    print(
+        f"job {job}: finished; {articles} new or revised articles, {ranks} ranks stored; "
+        f"monitors {monitors}; log {log}",
+        file=out,
+    )
+    if monitors == "failed":
+        for failure in stats.get("newsbot/monitors/failures", []):
+            print(f"job {job}: monitor failed: {failure}", file=sys.stderr)
+        return EXIT_MONITORS_FAILED
+    return EXIT_OK
+
+
+def _read_json(path: Path) -> dict[str, Any] | None:
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data
+
+
+def _link_latest(link: Path, target: Path) -> None:
+    temporary = link.with_name(f".{link.name}.{os.getpid()}")
+    temporary.unlink(missing_ok=True)
+    temporary.symlink_to(target.relative_to(link.parent))
+    temporary.replace(link)
