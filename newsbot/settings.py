@@ -93,13 +93,36 @@ NEWSBOT_STORE_FLUSH_SECONDS = 5.0
 NEWSBOT_SPOOL_DIR = os.environ.get("NEWSBOT_SPOOL_DIR", f"{NEWSBOT_EXPORTS_DIR}/spool")
 
 # --- Extensions ----------------------------------------------------------------------------
+# Order matters at close: Spidermon judges the crawl first, then its verdict is stored with
+# the crawl run and written into the stats file.
 EXTENSIONS = {
-    "newsbot.extensions.crawl_run.CrawlRunRecorder": 400,
-    "newsbot.extensions.stats_file.StatsFile": 500,
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
+    "newsbot.extensions.crawl_run.CrawlRunRecorder": 600,
+    "newsbot.extensions.stats_file.StatsFile": 700,
 }
 # Final stats as JSON beside the crawl's feeds; an empty value turns it off.
 NEWSBOT_STATS_FILE = os.environ.get(
     "NEWSBOT_STATS_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/stats-%(time)s.json"
+)
+
+# --- Monitoring (Spidermon): checks when a crawl closes; see newsbot/monitors.py -----------
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("newsbot.monitors.CloseMonitorSuite",)
+SPIDERMON_ADD_FIELD_COVERAGE = True  # counts filled fields per item type in the stats
+SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
+SPIDERMON_MAX_ERRORS = 0
+SPIDERMON_MIN_ITEMS = 1  # the Most Popular snapshot alone gives 10
+# Minimum share of scraped items with each field filled.
+NEWSBOT_FIELD_COVERAGE = {
+    "Article/title": 1.0,
+    "Article/published_at": 1.0,
+    "Article/body": 1.0,
+    "Article/authors": 0.9,  # unsigned pieces exist, but a byline that vanished is drift
+}
+NEWSBOT_MAX_UNRECOGNISED_PAGES = 0
+NEWSBOT_MAX_REJECTS = 0
+NEWSBOT_REPORT_FILE = os.environ.get(
+    "NEWSBOT_REPORT_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/report-%(time)s.json"
 )
 
 # --- Engine -----------------------------------------------------------------------------
