@@ -1,6 +1,7 @@
 """``newsbot``: database migrations, replays, and queries of the archive.
 
     newsbot run JOB [-- CRAWL ARGS]      run a crawl for cron: locked per job, logged, resumable
+    newsbot dist status|stop|clean       watch, stop or clean a distributed crawl (Redis)
     newsbot migrate                      apply database migrations (production deploys)
     newsbot replay-spool                 store batches that waited for the database
     newsbot replay-rejects FILE          re-validate rejected items and store those now valid
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -46,6 +48,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("job", help="job name: one lock, one log directory, one resumable queue")
     run.add_argument("--spider", default="koreaherald")
     run.add_argument("crawl_args", nargs=argparse.REMAINDER, help="after --: scrapy crawl options")
+    dist = commands.add_parser("dist", help="a distributed crawl's state in Redis")
+    dist.add_argument("action", choices=("status", "stop", "clean"))
+    dist.add_argument("--crawl-id", default=os.environ.get("NEWSBOT_CRAWL_ID", "default"))
+    dist.add_argument("--spider", default="koreaherald")
+    dist.add_argument("--redis-url", default=os.environ.get("NEWSBOT_REDIS_URL"))
+    dist.add_argument("--prefix", default=os.environ.get("NEWSBOT_REDIS_PREFIX", "newsbot"))
     commands.add_parser("migrate", help="apply database migrations")
     spool = commands.add_parser("replay-spool", help="store spooled batches")
     spool.add_argument("--spool-dir", default=None, help="default: NEWSBOT_SPOOL_DIR")
@@ -66,12 +74,62 @@ def main(argv: Sequence[str] | None = None) -> int:
         given = args.crawl_args
         crawl_args = given[1:] if given[:1] == ["--"] else given
         return run_job(args.job, crawl_args, spider=args.spider)
+    if args.command == "dist":
+        return _dist(args)
 
     store = SqlStore(args.database_url or default_database_url())
     try:
         return COMMANDS[args.command](store, args)
     finally:
         store.close()
+
+
+def _dist(args: argparse.Namespace) -> int:
+    """status: queue, workers, leases; stop: empty the queue; clean: delete the crawl's keys."""
+    import redis
+
+    from newsbot.distributed import CrawlKeys
+
+    if not args.redis_url:
+        print("newsbot dist: set NEWSBOT_REDIS_URL or --redis-url", file=sys.stderr)
+        return 1
+    server = redis.Redis.from_url(args.redis_url, decode_responses=True)
+    keys = CrawlKeys(f"{args.prefix}:{args.spider}:{args.crawl_id}")
+    if args.action == "stop":
+        dropped = server.zcard(keys.requests)
+        server.delete(keys.requests)
+        print(f"dropped {dropped} queued request(s); workers finish what they hold, then close")
+        return 0
+    if args.action == "clean":
+        doomed = list(server.scan_iter(match=f"{keys.prefix}:*"))
+        if doomed:
+            server.delete(*doomed)
+        print(f"deleted {len(doomed)} key(s) of {keys.prefix}")
+        return 0
+    workers = sorted(str(worker) for worker in server.smembers(keys.workers))
+    status: dict[str, Any] = {
+        "crawl": keys.prefix,
+        "queued": server.zcard(keys.requests),
+        "fingerprints": server.scard(keys.fingerprints),
+        "workers": {
+            worker: {
+                "alive": bool(server.exists(keys.heartbeat(worker))),
+                "leased": server.hlen(keys.leases(worker)),
+            }
+            for worker in workers
+        },
+    }
+    if args.json:
+        _print_json([status])
+        return 0
+    print(
+        f"{status['crawl']}: {status['queued']} queued, {status['fingerprints']} seen, "
+        f"{len(workers)} worker(s)"
+    )
+    for worker, state in status["workers"].items():
+        alive = "alive" if state["alive"] else "no heartbeat"
+        print(f"  {worker}: {alive}, {state['leased']} request(s) in hand")
+    return 0
 
 
 def _migrate(store: SqlStore, args: argparse.Namespace) -> int:
@@ -82,8 +140,6 @@ def _migrate(store: SqlStore, args: argparse.Namespace) -> int:
 
 
 def _replay_spool(store: SqlStore, args: argparse.Namespace) -> int:
-    import os
-
     directory = args.spool_dir or os.environ.get(
         "NEWSBOT_SPOOL_DIR", f"{os.environ.get('NEWSBOT_EXPORTS_DIR', 'exports')}/spool"
     )

@@ -88,7 +88,9 @@ NEWSBOT_DATABASE_URL = default_database_url()
 # Create the schema on an empty database and apply newer migrations before crawling.
 NEWSBOT_DATABASE_AUTO_MIGRATE = True
 NEWSBOT_STORE_BATCH_SIZE = 100
-NEWSBOT_STORE_FLUSH_SECONDS = 5.0
+NEWSBOT_STORE_FLUSH_SECONDS = 2.0  # a batch older than this is written even if not full
+# NEWSBOT_STORE_WAIT_FOR_COMMIT (off) is switched on by the distributed add-on; not set here,
+# because a project setting would outrank the add-on.
 # Batches the database could not take wait here until they are replayed.
 NEWSBOT_SPOOL_DIR = os.environ.get("NEWSBOT_SPOOL_DIR", f"{NEWSBOT_EXPORTS_DIR}/spool")
 
@@ -124,6 +126,16 @@ NEWSBOT_MAX_REJECTS = 0
 NEWSBOT_REPORT_FILE = os.environ.get(
     "NEWSBOT_REPORT_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/report-%(time)s.json"
 )
+
+# --- Distributed crawls (scrapy-redis): off unless NEWSBOT_REDIS_URL is set ------------------
+# The add-on switches the scheduler, duplicate filter, lease middleware and coordinator on;
+# see newsbot/distributed.py. All workers of one crawl use the same NEWSBOT_CRAWL_ID.
+ADDONS = {"newsbot.distributed.DistributedMode": 0}
+NEWSBOT_REDIS_URL = os.environ.get("NEWSBOT_REDIS_URL", "")
+NEWSBOT_CRAWL_ID = os.environ.get("NEWSBOT_CRAWL_ID", "default")
+NEWSBOT_REDIS_PREFIX = os.environ.get("NEWSBOT_REDIS_PREFIX", "newsbot")
+NEWSBOT_REDIS_HEARTBEAT_TTL = 30  # seconds without a heartbeat before a worker counts as dead
+NEWSBOT_REDIS_KEEP_FINGERPRINTS = False  # True: the next crawl under this id skips seen pages
 
 # --- Engine -----------------------------------------------------------------------------
 LOG_LEVEL = os.environ.get("NEWSBOT_LOG_LEVEL", "INFO")

@@ -36,7 +36,12 @@ class StorePipeline:
     """Persist Articles and PopularRanks through the crawl's :class:`Store`."""
 
     def __init__(
-        self, crawler: Crawler, batch_size: int, flush_seconds: float, spool: Spool
+        self,
+        crawler: Crawler,
+        batch_size: int,
+        flush_seconds: float,
+        spool: Spool,
+        wait_for_commit: bool = False,
     ) -> None:
         self.crawler = crawler
         self.batch_size = batch_size
@@ -49,6 +54,8 @@ class StorePipeline:
         self.last_flush = time.monotonic()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsbot-store")
         self.outage = False
+        self.wait_for_commit = wait_for_commit
+        self.batch_future: asyncio.Future[None] | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -61,6 +68,7 @@ class StorePipeline:
             batch_size=settings.getint("NEWSBOT_STORE_BATCH_SIZE", 100),
             flush_seconds=settings.getfloat("NEWSBOT_STORE_FLUSH_SECONDS", 5.0),
             spool=Spool(Path(settings.get("NEWSBOT_SPOOL_DIR"))),
+            wait_for_commit=settings.getbool("NEWSBOT_STORE_WAIT_FOR_COMMIT"),
         )
 
     @property
@@ -74,19 +82,39 @@ class StorePipeline:
         self.store = crawler_store(self.crawler)
 
     async def process_item(self, item: Any) -> Any:
-        """Buffer the item; hand a full (or old) batch to the writer thread."""
+        """Buffer the item; hand a full (or old) batch to the writer thread.
+
+        With ``NEWSBOT_STORE_WAIT_FOR_COMMIT`` (distributed crawls) the item leaves the
+        pipeline only once its batch is committed or spooled, so that "item scraped" means
+        "item safe", and a worker's lease on the page can be released.
+        """
         if isinstance(item, Article):
             self.articles.append(item)
         elif isinstance(item, PopularRank):
             self.ranks.append(item)
         else:
             return item
+        batch = self._batch()
         buffered = len(self.articles) + len(self.ranks)
         if buffered >= self.batch_size or time.monotonic() - self.last_flush > self.flush_seconds:
             self._flush()
         while len(self.pending) > MAX_PENDING_BATCHES:
             await asyncio.wrap_future(self.pending.pop(0))
+        if self.wait_for_commit:
+            await batch
         return item
+
+    def _batch(self) -> asyncio.Future[None]:
+        """The future of the batch being filled; starts its flush timer."""
+        if self.batch_future is None:
+            loop = asyncio.get_running_loop()
+            self.batch_future = loop.create_future()
+            loop.call_later(self.flush_seconds, self._flush_due, self.batch_future)
+        return self.batch_future
+
+    def _flush_due(self, batch: asyncio.Future[None]) -> None:
+        if self.batch_future is batch:  # not flushed yet by size
+            self._flush()
 
     async def close_spider(self) -> None:
         """Write what is buffered, wait for the writer, and try once more to empty the spool."""
@@ -107,12 +135,19 @@ class StorePipeline:
 
     def _flush(self) -> None:
         self.last_flush = time.monotonic()
+        batch, self.batch_future = self.batch_future, None
         if not (self.articles or self.ranks):
+            if batch is not None and not batch.done():
+                batch.set_result(None)
             return
         articles, ranks = self.articles, self.ranks
         self.articles, self.ranks = [], []
         self.pending = [f for f in self.pending if not f.done()]
-        self.pending.append(self.executor.submit(self._write, articles, ranks))
+        written = self.executor.submit(self._write, articles, ranks)
+        self.pending.append(written)
+        if batch is not None:
+            loop = asyncio.get_running_loop()
+            written.add_done_callback(lambda done: loop.call_soon_threadsafe(_settle, batch, done))
 
     # --- worker thread ------------------------------------------------------------------
 
@@ -150,3 +185,14 @@ class StorePipeline:
             return
         self.stats.inc_value("newsbot/spool/replayed_batches", files)
         self.stats.inc_value("newsbot/spool/replayed_items", items)
+
+
+def _settle(batch: asyncio.Future[None], written: Future[None]) -> None:
+    """Resolve a batch's future once the writer is done with it (stored or spooled)."""
+    if batch.done():
+        return
+    error = written.exception()
+    if error is None:
+        batch.set_result(None)
+    else:
+        batch.set_exception(error)

@@ -14,9 +14,12 @@ from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy_playwright.page import PageMethod
+from twisted.python.failure import Failure
 
+from newsbot.distributed import worker_for
 from newsbot.page import Page
 from newsbot.sites.base import ParseError, Section, Site, missing_fields
 from newsbot.storage.crawler import crawler_store
@@ -62,7 +65,7 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """Begin at the homepage: it links the sections and shows the Most Popular list."""
-        yield scrapy.Request(f"{self.base_url}/", callback=self.parse_home)
+        yield self._follow(f"{self.base_url}/", callback=self.parse_home)
 
     # --- callbacks --------------------------------------------------------------------
 
@@ -76,7 +79,7 @@ class SiteSpider(scrapy.Spider):
         if self.popular == "only":
             return
         for section in self._wanted_sections(self.site.sections(page)):
-            yield scrapy.Request(
+            yield self._follow(
                 section.url,
                 callback=self.parse_section,
                 cb_kwargs={"section": section.name, "page_number": 1},
@@ -120,7 +123,7 @@ class SiteSpider(scrapy.Spider):
             if teaser.article_id in known:
                 self._inc("articles/skipped_known")
                 continue
-            yield scrapy.Request(
+            yield self._follow(
                 teaser.url, callback=self.parse_article, cb_kwargs={"section": section}
             )
         # Lists run newest first: a page of known or too-old articles ends the news.
@@ -129,11 +132,27 @@ class SiteSpider(scrapy.Spider):
             self._inc("sections/caught_up")
         if caught_up or reached_since or page_number >= self.pages or listing.next_url is None:
             return
-        yield scrapy.Request(
+        yield self._follow(
             listing.next_url,
             callback=self.parse_section,
             cb_kwargs={"section": section, "page_number": page_number + 1},
         )
+
+    def _follow(self, url: str, **kwargs: Any) -> scrapy.Request:
+        """A request whose failure is logged, counted and, when distributed, released."""
+        return scrapy.Request(url, errback=self.request_failed, **kwargs)
+
+    def request_failed(self, failure: Failure) -> None:
+        """Errback of every request: log the failure, and release its lease when distributed."""
+        request = failure.request  # type: ignore[attr-defined]
+        if isinstance(failure.value, IgnoreRequest):
+            self.logger.debug("Ignored %s: %s", request.url, failure.value)
+        else:
+            self.logger.error("Failed %s: %s", request.url, failure.getErrorMessage())
+            self._inc("requests/failed")
+        worker = worker_for(self.crawler)
+        if worker is not None:
+            worker.release(request)
 
     def parse_article(self, response: Response, section: str | None) -> Iterator[Any]:
         """Parse an article page with its layout's parser."""
@@ -173,7 +192,7 @@ class SiteSpider(scrapy.Spider):
         elif not rendered:
             # The heading is there but its list is empty: a script fills it in the browser.
             self._inc("popular/rendered")
-            yield scrapy.Request(
+            yield self._follow(
                 page.url,
                 callback=self.parse_rendered_home,
                 dont_filter=True,

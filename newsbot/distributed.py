@@ -1,0 +1,381 @@
+"""Distributed crawls on scrapy-redis: several workers share one crawl's queue and fingerprints.
+
+Switched on by ``NEWSBOT_REDIS_URL``. scrapy-redis provides the shared priority queue and the
+shared duplicate filter; this module fills the gaps that matter for a crawl that must lose
+nothing and end by itself (scrapy-redis keeps no record of popped requests, never expires its
+fingerprints, and leaves idle spiders running forever):
+
+- **Leases.** A worker pops a request and records it in its lease hash in one atomic step;
+  the lease is released only once the response was handled and its items committed to the
+  database (or spooled). A worker that dies (SIGKILL, lost machine) stops refreshing its
+  heartbeat; any other worker then puts its leased requests back on the queue. The database's
+  upserts make a request handled twice harmless: rows stay unique.
+- **An end.** A worker whose own work is done closes only when the queue is empty and no
+  live worker holds a lease, so early workers wait for work that others are still producing.
+- **One crawl, one key space.** Keys are ``<prefix>:<spider>:<crawl id>:…``. The last worker
+  of a finished crawl deletes them, so the next crawl under the same id does not inherit its
+  fingerprints, unless ``NEWSBOT_REDIS_KEEP_FINGERPRINTS`` asks to keep them.
+- **One Most Popular snapshot per crawl.** Every worker asks for the homepage; the shared
+  duplicate filter lets exactly one of them fetch it.
+
+Our spider uses ``async def start()``, so scrapy-redis's ``RedisSpider`` (which only has the
+``start_requests()`` that Scrapy ≥ 2.16 no longer calls) is not needed: the shared scheduler
+and duplicate filter are enough.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
+
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.utils.reactor import CallLaterOnce
+from scrapy_redis import connection
+from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from redis import Redis
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+LEASE = "newsbot_lease"  # Request.meta key holding the request's lease id
+
+# Pop the best request and lease it to this worker, atomically: a worker killed right after
+# the pop still leaves the request in its lease hash for others to recover.
+_POP_AND_LEASE = """
+local found = redis.call('ZRANGE', KEYS[1], 0, 0)
+if #found == 0 then return false end
+redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
+redis.call('HSET', KEYS[2], ARGV[1], found[1])
+return found[1]
+"""
+# Put every request leased to a dead worker back on the queue, and forget the worker.
+_RECOVER = """
+local leased = redis.call('HVALS', KEYS[2])
+for _, data in ipairs(leased) do redis.call('ZADD', KEYS[1], 0, data) end
+redis.call('DEL', KEYS[2])
+redis.call('SREM', KEYS[3], ARGV[1])
+return #leased
+"""
+
+
+def crawl_prefix(settings: Settings, spider_name: str) -> str:
+    """``<NEWSBOT_REDIS_PREFIX>:<spider>:<NEWSBOT_CRAWL_ID>``: every key of one crawl."""
+    prefix = settings.get("NEWSBOT_REDIS_PREFIX", "newsbot")
+    crawl_id = settings.get("NEWSBOT_CRAWL_ID") or "default"
+    return f"{prefix}:{spider_name}:{crawl_id}"
+
+
+@dataclass
+class CrawlKeys:
+    """The Redis keys of one distributed crawl."""
+
+    prefix: str
+
+    @property
+    def requests(self) -> str:
+        """The shared priority queue (scrapy-redis)."""
+        return f"{self.prefix}:requests"
+
+    @property
+    def fingerprints(self) -> str:
+        """The shared duplicate filter (scrapy-redis)."""
+        return f"{self.prefix}:dupefilter"
+
+    @property
+    def workers(self) -> str:
+        """Set of the workers that joined the crawl."""
+        return f"{self.prefix}:workers"
+
+    def heartbeat(self, worker: str) -> str:
+        """Exists while ``worker`` is alive (it expires unless refreshed)."""
+        return f"{self.prefix}:heartbeat:{worker}"
+
+    def leases(self, worker: str) -> str:
+        """Requests ``worker`` popped and has not finished: lease id → encoded request."""
+        return f"{self.prefix}:leases:{worker}"
+
+
+@dataclass
+class Worker:
+    """This process's part in a distributed crawl."""
+
+    server: Redis
+    keys: CrawlKeys
+    worker_id: str
+    heartbeat_ttl: int
+    pending_items: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+    def release(self, request: Request) -> None:
+        """The request is done (its items stored): drop its lease."""
+        lease = request.meta.get(LEASE)
+        if lease:
+            self.server.hdel(self.keys.leases(self.worker_id), lease)
+
+
+_WORKERS: WeakKeyDictionary[Crawler, Worker] = WeakKeyDictionary()
+
+
+def worker_for(crawler: Crawler) -> Worker | None:
+    """This crawl's :class:`Worker`, or None when the crawl is not distributed."""
+    if not crawler.settings.get("NEWSBOT_REDIS_URL"):
+        return None
+    worker = _WORKERS.get(crawler)
+    if worker is None:
+        assert crawler.spidercls is not None  # noqa: S101 - a crawler knows its spider class
+        worker = Worker(
+            server=connection.from_settings(crawler.settings),
+            keys=CrawlKeys(crawl_prefix(crawler.settings, crawler.spidercls.name)),
+            worker_id=f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}",
+            heartbeat_ttl=crawler.settings.getint("NEWSBOT_REDIS_HEARTBEAT_TTL", 30),
+        )
+        _WORKERS[crawler] = worker
+    return worker
+
+
+class DistributedMode:
+    """Scrapy add-on: with ``NEWSBOT_REDIS_URL`` set, the crawl becomes distributed.
+
+    An add-on (rather than settings.py conditions) so that ``-s NEWSBOT_REDIS_URL=…`` and
+    Scrapyd's ``setting=`` switch it on as well as the environment does.
+    """
+
+    def update_settings(self, settings: Settings) -> None:
+        """Point the scheduler, filter and keys at Redis; add the lease components."""
+        url = settings.get("NEWSBOT_REDIS_URL")
+        if not url:
+            return
+        crawl = f"{settings.get('NEWSBOT_REDIS_PREFIX', 'newsbot')}:%(spider)s:"
+        crawl += settings.get("NEWSBOT_CRAWL_ID") or "default"
+        settings.set("SCHEDULER", "newsbot.distributed.LeasingScheduler", "addon")
+        settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
+        settings.set("SCHEDULER_QUEUE_CLASS", "scrapy_redis.queue.PriorityQueue", "addon")
+        settings.set("SCHEDULER_QUEUE_KEY", f"{crawl}:requests", "addon")
+        settings.set("SCHEDULER_DUPEFILTER_KEY", f"{crawl}:dupefilter", "addon")
+        settings.set("SCHEDULER_PERSIST", True, "addon")
+        settings.set("REDIS_URL", url, "addon")
+        settings.set("NEWSBOT_STORE_WAIT_FOR_COMMIT", True, "addon")
+        settings["SPIDER_MIDDLEWARES"]["newsbot.distributed.LeaseReleaseMiddleware"] = 10
+        settings["EXTENSIONS"]["newsbot.distributed.DistributedCoordinator"] = 100
+
+
+class LeasingScheduler(Scheduler):  # type: ignore[misc]
+    """scrapy-redis's scheduler, with each popped request leased to this worker."""
+
+    crawler: Crawler
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LeasingScheduler:
+        """Keys come from the crawl id; see :func:`crawl_prefix`."""
+        scheduler: LeasingScheduler = super().from_crawler(crawler)
+        scheduler.crawler = crawler
+        return scheduler
+
+    def open(self, spider: Spider) -> None:
+        """Open the shared queue and filter under this crawl's keys."""
+        super().open(spider)
+        self.worker = worker_for(self.crawler)
+        self._pop_and_lease = self.server.register_script(_POP_AND_LEASE)
+
+    def enqueue_request(self, request: Request) -> bool:
+        """Push to the shared queue unless the shared filter has seen it."""
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            return False
+        request.meta.pop(LEASE, None)  # a retry or a follow-up gets a lease of its own
+        self.queue.push(request)
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def next_request(self) -> Request | None:
+        """Pop the best request, leased to this worker."""
+        assert self.worker is not None  # noqa: S101 - set in open()
+        lease = uuid.uuid4().hex
+        data = self._pop_and_lease(
+            keys=[self.queue.key, self.worker.keys.leases(self.worker.worker_id)], args=[lease]
+        )
+        if not data:
+            return None
+        request: Request = self.queue._decode_request(data)
+        request.meta[LEASE] = lease
+        if self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def close(self, reason: str) -> None:
+        """Keep the shared queue: other workers may still need it (the coordinator cleans up)."""
+
+
+class LeaseReleaseMiddleware:
+    """Spider middleware: release a request's lease once its response was fully handled.
+
+    Requests a callback yields are queued as they are yielded; its items are counted and
+    the lease is released after the last of them has left the item pipelines (stored, or
+    dropped as invalid or duplicate).
+    """
+
+    def __init__(self, crawler: Crawler, worker: Worker) -> None:
+        self.crawler = crawler
+        self.worker = worker
+        self.done: dict[str, int] = defaultdict(int)
+        for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
+            crawler.signals.connect(self._item_done, signal=signal)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> LeaseReleaseMiddleware:
+        """Only in distributed crawls."""
+        worker = worker_for(crawler)
+        if worker is None:
+            raise NotConfigured("not a distributed crawl")
+        return cls(crawler, worker)
+
+    async def process_spider_output(
+        self, response: Response, result: AsyncIterator[Any]
+    ) -> AsyncIterator[Any]:
+        """Pass everything on; count the items of this response's lease."""
+        lease = response.request.meta.get(LEASE) if response.request else None
+        produced = 0
+        async for output in result:
+            if not isinstance(output, Request):
+                produced += 1
+            yield output
+        if lease is None:
+            return
+        if produced == 0 or self.done[lease] >= produced:
+            self._release(lease)
+        else:
+            self.worker.pending_items[lease] = produced
+
+    def _item_done(self, item: Any, response: Response | None = None, **kwargs: Any) -> None:
+        lease = (
+            response.request.meta.get(LEASE) if response is not None and response.request else None
+        )
+        if lease is None:
+            return
+        self.done[lease] += 1
+        expected = self.worker.pending_items.get(lease)
+        if expected is not None and self.done[lease] >= expected:
+            self._release(lease)
+
+    def _release(self, lease: str) -> None:
+        self.worker.pending_items.pop(lease, None)
+        self.done.pop(lease, None)
+        self.worker.server.hdel(self.worker.keys.leases(self.worker.worker_id), lease)
+
+
+class DistributedCoordinator:
+    """Extension: heartbeat, recovery of dead workers' leases, and the end of the crawl."""
+
+    def __init__(self, crawler: Crawler, worker: Worker) -> None:
+        self.crawler = crawler
+        self.worker = worker
+        self.keep_fingerprints = crawler.settings.getbool("NEWSBOT_REDIS_KEEP_FINGERPRINTS")
+        self.beat = task.LoopingCall(self._heartbeat)
+        self._recover = worker.server.register_script(_RECOVER)
+        self.poke = CallLaterOnce(self._poke)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DistributedCoordinator:
+        """Only in distributed crawls."""
+        worker = worker_for(crawler)
+        if worker is None:
+            raise NotConfigured("not a distributed crawl")
+        coordinator = cls(crawler, worker)
+        crawler.signals.connect(coordinator.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(coordinator.spider_idle, signal=signals.spider_idle)
+        crawler.signals.connect(coordinator.spider_closed, signal=signals.spider_closed)
+        return coordinator
+
+    def spider_opened(self, spider: Spider) -> None:
+        """Join the crawl and start beating."""
+        self.worker.server.sadd(self.worker.keys.workers, self.worker.worker_id)
+        self.beat.start(max(1, self.worker.heartbeat_ttl // 3), now=True)
+        logger.info(
+            "Worker %s joined distributed crawl %s", self.worker.worker_id, self.worker.keys.prefix
+        )
+
+    def spider_idle(self, spider: Spider) -> None:
+        """Stay while the crawl is unfinished: work queued, or leased to a live worker."""
+        recovered = self._recover_dead_workers()
+        queued = self.worker.server.zcard(self.worker.keys.requests)
+        busy = [
+            w for w in self._live_workers() if self.worker.server.hlen(self.worker.keys.leases(w))
+        ]
+        if recovered or queued or busy:
+            raise DontCloseSpider
+        logger.info("Distributed crawl %s is finished", self.worker.keys.prefix)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        """Leave; the last worker of a finished crawl removes its keys."""
+        if self.beat.running:
+            self.beat.stop()
+        server, keys = self.worker.server, self.worker.keys
+        if reason == "finished" and not server.hlen(keys.leases(self.worker.worker_id)):
+            server.delete(keys.leases(self.worker.worker_id))
+            server.srem(keys.workers, self.worker.worker_id)
+        server.delete(keys.heartbeat(self.worker.worker_id))
+        if (
+            reason == "finished"
+            and not server.scard(keys.workers)
+            and not server.zcard(keys.requests)
+        ):
+            doomed = [keys.requests, keys.workers]
+            if not self.keep_fingerprints:
+                doomed.append(keys.fingerprints)
+            server.delete(*doomed)
+            logger.info("Distributed crawl %s cleaned up", keys.prefix)
+
+    def _heartbeat(self) -> None:
+        self.worker.server.set(
+            self.worker.keys.heartbeat(self.worker.worker_id), "1", ex=self.worker.heartbeat_ttl
+        )
+        # An idle worker asks the engine for work now rather than at its next 5 s tick.
+        if self.worker.server.zcard(self.worker.keys.requests):
+            self.poke.schedule()
+
+    def _poke(self) -> None:
+        engine = self.crawler.engine
+        if engine is not None and engine._slot is not None:
+            engine._slot.nextcall.schedule()
+
+    def _live_workers(self) -> list[str]:
+        members = [
+            m.decode() if isinstance(m, bytes) else m
+            for m in self.worker.server.smembers(self.worker.keys.workers)
+        ]
+        return [w for w in members if self.worker.server.exists(self.worker.keys.heartbeat(w))]
+
+    def _recover_dead_workers(self) -> int:
+        server, keys = self.worker.server, self.worker.keys
+        recovered = 0
+        for member in server.smembers(keys.workers):
+            worker = member.decode() if isinstance(member, bytes) else member
+            if worker == self.worker.worker_id or server.exists(keys.heartbeat(worker)):
+                continue
+            count = int(
+                self._recover(
+                    keys=[keys.requests, keys.leases(worker), keys.workers], args=[worker]
+                )
+            )
+            if count:
+                logger.warning(
+                    "Worker %s stopped beating; %d of its requests are queued again", worker, count
+                )
+                assert self.crawler.stats is not None  # noqa: S101
+                self.crawler.stats.inc_value("newsbot/distributed/recovered_requests", count)
+            recovered += count
+        return recovered
