@@ -9,7 +9,7 @@ ARGS ?=
 # The replica is local: politeness settings meant for the live site only slow it down.
 FAST := -s AUTOTHROTTLE_ENABLED=False -s DOWNLOAD_DELAY=0 -s CONCURRENT_REQUESTS_PER_DOMAIN=16
 
-.PHONY: help install chromium demo crawl replica test lint format constraints clean
+.PHONY: help install chromium demo crawl replica test lint format constraints clean bench bench-full
 
 help:
 	@echo "make demo      crawl the bundled offline replica (LAYOUT=2023|current, ARGS='-a pages=2')"
@@ -17,6 +17,7 @@ help:
 	@echo "make crawl     crawl www.koreaherald.com (needs internet; ARGS='-a sections=National')"
 	@echo "make replica   serve the replica on http://127.0.0.1:$(PORT)/ to look at"
 	@echo "make lint      ruff and mypy"
+	@echo "make bench     benchmarks, quick mode (< 2 min); make bench-full for the full run"
 
 install: $(VENV)/.installed
 
@@ -51,8 +52,8 @@ test: install chromium
 	$(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check newsbot tests
-	$(BIN)/ruff format --check newsbot tests
+	$(BIN)/ruff check newsbot tests benchmarks
+	$(BIN)/ruff format --check newsbot tests benchmarks
 	$(BIN)/mypy
 
 format: install
@@ -65,3 +66,10 @@ constraints: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache *.egg-info
+
+# Benchmarks: ratios measured side by side in one run (see benchmarks/__main__.py).
+bench: install
+	$(BIN)/python -m benchmarks --mode quick
+
+bench-full: install
+	$(BIN)/python -m benchmarks --mode full

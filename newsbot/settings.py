@@ -137,7 +137,11 @@ NEWSBOT_REDIS_PREFIX = os.environ.get("NEWSBOT_REDIS_PREFIX", "newsbot")
 NEWSBOT_REDIS_HEARTBEAT_TTL = 30  # seconds without a heartbeat before a worker counts as dead
 NEWSBOT_REDIS_KEEP_FINGERPRINTS = False  # True: the next crawl under this id skips seen pages
 
-# --- Engine -----------------------------------------------------------------------------
+# --- Engine ---
+# Scrapy starts CONCURRENT_ITEMS tasks for every response's output; a page here yields at most
+# a list's 15 links or one article, so 16 does the same work as the default 100 at a fraction
+# of the scheduling cost (measured by `make bench`).
+CONCURRENT_ITEMS = 16
 LOG_LEVEL = os.environ.get("NEWSBOT_LOG_LEVEL", "INFO")
 # No interactive consoles on a crawler that runs unattended.
 REMOTE_CONTROL_ENABLED = False

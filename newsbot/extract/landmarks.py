@@ -94,11 +94,19 @@ def _printed_rank(link: Selector, texts: list[str | None]) -> int | None:
     return None
 
 
-def byline_in(container: Selector) -> str | None:
-    """The "By …" text inside a block (headings excluded), cut before "Published"/"Updated"."""
+def text_outside_headings(container: Selector) -> str:
+    """A block's text without its h1/h2 headings: where title areas print byline and dates."""
     texts = container.xpath(".//text()[not(ancestor::h1) and not(ancestor::h2)]").getall()
-    joined = " ".join(t.strip() for t in texts if t.strip())
-    match = _BYLINE.search(joined)
+    return " ".join(t.strip() for t in texts if t.strip())
+
+
+def byline_in(container: Selector | str) -> str | None:
+    """The "By …" text inside a block (headings excluded), cut before "Published"/"Updated".
+
+    ``container`` may also be the block's :func:`text_outside_headings`, already read.
+    """
+    text = container if isinstance(container, str) else text_outside_headings(container)
+    match = _BYLINE.search(text)
     return clean_text(match.group("names")) if match else None
 
 

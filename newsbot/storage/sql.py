@@ -97,7 +97,12 @@ class SqlStore:
     # --- writes -----------------------------------------------------------------------
 
     def save_articles(self, batch: Sequence[Article]) -> SaveResult:
-        """Insert new articles with revision 1; add a revision to each whose content changed."""
+        """Insert new articles with revision 1; add a revision to each whose content changed.
+
+        One transaction per batch, with one statement per kind of change (new articles, their
+        first revisions, unchanged articles seen again); only edited articles, which are rare,
+        are revised one by one.
+        """
         result = SaveResult()
         if not batch:
             return result
@@ -105,25 +110,25 @@ class SqlStore:
         latest: dict[tuple[str, str], Article] = {}
         for article in batch:  # the batch's last copy of an article is its newest
             latest[(_required(article.site), _required(article.article_id))] = article
+        digests = {key: content_hash(article) for key, article in latest.items()}
         with self.engine.begin() as connection:
             existing = self._existing(connection, latest)
-            for key, article in latest.items():
-                digest = content_hash(article)
-                row = existing.get(key)
-                if row is None:
-                    row = self._insert_article(connection, article, digest)
-                    if row is None:  # another writer inserted it first: treat as existing
-                        row = self._existing(connection, {key: article})[key]
-                    else:
-                        result.new += 1
-                        continue
-                if row["content_hash"] == digest:
-                    self._touch(connection, row["id"], article)
-                    result.unchanged += 1
-                elif self._revise(connection, row, article, digest):
+            fresh = [key for key in latest if key not in existing]
+            inserted = self._insert_articles(connection, fresh, latest, digests)
+            result.new = len(inserted)
+            lost_races = [key for key in fresh if key not in inserted]
+            existing |= self._existing(connection, {k: latest[k] for k in lost_races})
+            seen_again = []
+            for key, row in existing.items():
+                if row["content_hash"] == digests[key]:
+                    seen_again.append(row["id"])
+                elif self._revise(connection, row, latest[key], digests[key]):
                     result.revised += 1
                 else:
-                    result.unchanged += 1
+                    seen_again.append(row["id"])
+            seen = max(_required(a.crawled_at) for a in latest.values())
+            self._touch(connection, seen_again, seen)
+            result.unchanged = len(seen_again)
         return result
 
     def save_ranks(self, batch: Sequence[PopularRank]) -> int:
@@ -247,30 +252,59 @@ class SqlStore:
                 found[(site, row["article_id"])] = dict(row)
         return found
 
-    def _insert_article(
-        self, connection: Connection, article: Article, digest: str
-    ) -> dict[str, Any] | None:
-        seen = _required(article.crawled_at)
+    def _insert_articles(
+        self,
+        connection: Connection,
+        keys: list[tuple[str, str]],
+        latest: dict[tuple[str, str], Article],
+        digests: dict[tuple[str, str], str],
+    ) -> dict[tuple[str, str], int]:
+        """Insert new articles and their first revisions; returns the keys inserted.
+
+        Another writer may have inserted some of them first: those are left to the caller.
+        """
+        if not keys:
+            return {}
+        rows = []
+        for key in keys:
+            article = latest[key]
+            rows.append(
+                {
+                    **_content(article),
+                    "site": article.site,
+                    "article_id": article.article_id,
+                    "layout": article.layout,
+                    "section": article.section,
+                    "content_hash": digests[key],
+                    "revision_count": 1,
+                    "first_seen_at": article.crawled_at,
+                    "last_seen_at": article.crawled_at,
+                }
+            )
+        # A list of parameter sets, not .values(rows): SQLAlchemy then batches the rows
+        # ("insertmanyvalues") with one compiled statement instead of compiling a new one.
         inserted = connection.execute(
             self._insert(articles)
-            .values(
-                **_content(article),
-                site=article.site,
-                article_id=article.article_id,
-                layout=article.layout,
-                section=article.section,
-                content_hash=digest,
-                revision_count=1,
-                first_seen_at=seen,
-                last_seen_at=seen,
-            )
             .on_conflict_do_nothing(index_elements=["site", "article_id"])
-            .returning(articles.c.id)
-        ).scalar_one_or_none()
-        if inserted is None:
-            return None
-        self._add_revision(connection, inserted, 1, article, digest)
-        return {"id": inserted}
+            .returning(articles.c.id, articles.c.site, articles.c.article_id),
+            rows,
+        ).all()
+        ids = {(row.site, row.article_id): row.id for row in inserted}
+        if ids:
+            connection.execute(
+                revisions.insert(),
+                [
+                    {
+                        **_content(latest[key]),
+                        "article_pk": pk,
+                        "revision": 1,
+                        "content_hash": digests[key],
+                        "crawled_at": latest[key].crawled_at,
+                    }
+                    for key, pk in ids.items()
+                ],
+            )
+        return ids
 
     def _revise(
         self, connection: Connection, row: dict[str, Any], article: Article, digest: str
@@ -295,12 +329,13 @@ class SqlStore:
         self._add_revision(connection, row["id"], revision, article, digest)
         return True
 
-    def _touch(self, connection: Connection, article_pk: int, article: Article) -> None:
-        connection.execute(
-            update(articles)
-            .where(articles.c.id == article_pk, articles.c.last_seen_at < article.crawled_at)
-            .values(last_seen_at=article.crawled_at)
-        )
+    def _touch(self, connection: Connection, article_pks: list[int], seen: datetime) -> None:
+        if article_pks:
+            connection.execute(
+                update(articles)
+                .where(articles.c.id.in_(article_pks), articles.c.last_seen_at < seen)
+                .values(last_seen_at=seen)
+            )
 
     def _add_revision(
         self, connection: Connection, article_pk: int, revision: int, article: Article, digest: str

@@ -12,7 +12,7 @@ from typing import Any
 from newsbot.extract.dates import DATE_IN_TEXT, parse_site_date
 from newsbot.extract.jsonld import article_object, author_names
 from newsbot.extract.landmarks import byline_after
-from newsbot.extract.text import clean_text
+from newsbot.extract.text import clean_text, node_text, node_texts
 from newsbot.items import Article, Image
 from newsbot.loaders import ArticleLoader
 from newsbot.page import Page
@@ -47,15 +47,13 @@ class CurrentLayout(Layout):
         loader.add_value("article_id", article_id_of(page.url))
         loader.add_value("site", SITE_NAME)
         loader.add_value("layout", self.name)
-        loader.add_value("section", page.css("ul.gnb li.on > a").xpath("string()").get())
+        loader.add_value("section", node_text(page.css("ul.gnb li.on > a")))
         loader.add_value("section", section)
         loader.add_value("title", strip_site_suffix(_text(data.get("headline"))))
         loader.add_value("title", strip_site_suffix(page.meta("og:title")))
         if h1 is not None:
-            loader.add_value("title", h1.xpath("string()").get())
-            loader.add_value(
-                "subtitle", h1.xpath("following-sibling::*[1][self::h2]").xpath("string()").get()
-            )
+            loader.add_value("title", node_text([h1]))
+            loader.add_value("subtitle", node_text(h1.xpath("following-sibling::*[1][self::h2]")))
         loader.add_value("authors", author_names(data.get("author")))
         if not loader.get_collected_values("authors") and h1 is not None:
             loader.add_value("authors", byline_after(h1))
@@ -64,7 +62,7 @@ class CurrentLayout(Layout):
         loader.add_value("updated_at", _text(data.get("dateModified")))
         loader.add_value("updated_at", page.meta("article:modified_time"))
         body = page.css("article#articleText.article-body > p")
-        loader.add_value("body", body.xpath("string()").getall())
+        loader.add_value("body", node_texts(body))
         loader.add_value("images", _images(page))
         loader.add_value("crawled_at", page.crawled_at)
         return require(loader.load_item(), page)

@@ -7,10 +7,11 @@ the byline, whose element is unknown, is read as the "By …" text of the title 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from newsbot.extract.dates import DATE_IN_TEXT, parse_site_date
-from newsbot.extract.landmarks import byline_in
-from newsbot.extract.text import clean_text
+from newsbot.extract.landmarks import byline_in, text_outside_headings
+from newsbot.extract.text import clean_text, node_text, node_texts
 from newsbot.items import Article, Image
 from newsbot.loaders import ArticleLoader
 from newsbot.page import Page
@@ -39,15 +40,15 @@ class Layout2023(Layout):
         loader.add_value("site", SITE_NAME)
         loader.add_value("layout", self.name)
         loader.add_value("section", section)
-        loader.add_value("title", area.css("h1.news_title").xpath("string()").get())
-        loader.add_value("subtitle", area.css("h2.news_title").xpath("string()").get())
-        loader.add_value("authors", byline_in(area))
-        dates = " ".join(area.xpath(".//text()[not(ancestor::h1) and not(ancestor::h2)]").getall())
-        loader.add_value("published_at", _first(_PUBLISHED, dates))
-        loader.add_value("updated_at", _first(_UPDATED, dates))
+        loader.add_value("title", node_text(area.css("h1.news_title")))
+        loader.add_value("subtitle", node_text(area.css("h2.news_title")))
+        header = text_outside_headings(area)  # the byline and the date line
+        loader.add_value("authors", byline_in(header))
+        loader.add_value("published_at", _first(_PUBLISHED, header))
+        loader.add_value("updated_at", _first(_UPDATED, header))
         text_area = page.css("div.news_content div.news_text_area")
-        loader.add_value("body", text_area.css("div.text_box p").xpath("string()").getall())
-        loader.add_value("images", _images(page))
+        loader.add_value("body", node_texts(text_area.css("div.text_box p")))
+        loader.add_value("images", _images(text_area, page))
         loader.add_value("crawled_at", page.crawled_at)
         return require(loader.load_item(), page)
 
@@ -70,11 +71,11 @@ def _first(pattern: re.Pattern[str], text: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _images(page: Page) -> list[Image]:
+def _images(text_area: Any, page: Page) -> list[Image]:
     images: list[Image] = []
-    for box in page.css("div.news_content div.news_text_area div.img_box"):
+    for box in text_area.css("div.img_box"):
         src = box.css("img::attr(src)").get()
         if src:
-            caption = box.css(".img_caption").xpath("string()").get()
+            caption = node_text(box.css(".img_caption"))
             images.append({"url": page.absolute(src), "caption": clean_text(caption)})
     return images
