@@ -97,13 +97,25 @@ def replica(articles: int) -> Iterator[str]:
 
 
 def run_process(command: list[str], cwd: Path, env: dict[str, str]) -> int:
-    """Run and return the peak RSS in KiB (from the kernel's own accounting)."""
+    """Run, sampling the process's resident memory; returns its peak RSS in KiB.
+
+    Sampled rather than read from ``wait4``'s ``ru_maxrss``: Linux carries that high-water
+    mark across fork and exec, so a child would report this (larger) driver's memory.
+    """
+    import psutil
+
     process = subprocess.Popen(command, cwd=cwd, env=env)
-    _, status, usage = os.wait4(process.pid, 0)
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    watched = psutil.Process(process.pid)
+    peak = 0
+    while process.poll() is None:
+        try:
+            peak = max(peak, watched.memory_info().rss)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    if process.wait() != 0:
         raise RuntimeError(f"{command[:6]}… exited with {process.returncode}")
-    return int(usage.ru_maxrss)
+    return peak // 1024
 
 
 def newsbot_crawl(base: str, workdir: Path) -> dict[str, Any]:
@@ -422,21 +434,37 @@ def _raw_executemany(store: Any, articles: list[Any]) -> None:
 
 
 def memory(mode: Mode, scratch: Path) -> dict[str, Any]:
-    peaks = {}
+    """Peak RSS of newsbot and of the bare spider on a small and a large site.
+
+    The bare spider's growth is what the framework itself keeps per page (its duplicate
+    filter, its queue); newsbot's growth beyond that is what newsbot keeps per article.
+    """
+    peaks: dict[str, dict[int, float]] = {"newsbot": {}, "bare": {}}
+    articles: dict[int, int] = {}
     for size in (mode.memory_small, mode.memory_large):
         with replica(size) as base:
             stats = newsbot_crawl(base, _fresh(scratch / f"memory-{size}"))
-        peaks[size] = {
-            "peak_rss_mib": round(stats["peak_rss_kib"] / 1024, 1),
-            "articles": stats.get("newsbot/articles/2023", 0),
-        }
-    small, large = peaks[mode.memory_small], peaks[mode.memory_large]
-    grown = large["peak_rss_mib"] - small["peak_rss_mib"]
-    extra = max(large["articles"] - small["articles"], 1)
+            bare = bare_crawl(base, _fresh(scratch / f"memory-bare-{size}"))
+        peaks["newsbot"][size] = round(stats["peak_rss_kib"] / 1024, 1)
+        peaks["bare"][size] = round(bare["peak_rss_kib"] / 1024, 1)
+        articles[size] = stats.get("newsbot/articles/2023", 0)
+    extra = max(articles[mode.memory_large] - articles[mode.memory_small], 1)
+
+    def growth(who: str) -> float:
+        return peaks[who][mode.memory_large] - peaks[who][mode.memory_small]
+
     return {
-        "crawls": {str(size): figures for size, figures in peaks.items()},
-        "growth_mib": round(grown, 1),
-        "growth_bytes_per_article": round(grown * 1024 * 1024 / extra),
+        "crawls": {
+            str(size): {
+                "articles": articles[size],
+                "peak_rss_mib": peaks["newsbot"][size],
+                "bare_peak_rss_mib": peaks["bare"][size],
+            }
+            for size in articles
+        },
+        "growth_mib": round(growth("newsbot"), 1),
+        "growth_bytes_per_article": round(growth("newsbot") * 1024 * 1024 / extra),
+        "bare_growth_bytes_per_article": round(growth("bare") * 1024 * 1024 / extra),
     }
 
 
@@ -497,7 +525,8 @@ def _print(results: dict[str, Any], path: Path) -> None:
         f"{s['postgresql']['ratio']:.2f} of raw executemany ({s['rows']} rows; goal >= 0.5)",
         "4. memory            peak RSS "
         + ", ".join(f"{n} articles: {c['peak_rss_mib']} MiB" for n, c in m["crawls"].items())
-        + f"; growth {m['growth_mib']} MiB ({m['growth_bytes_per_article']} bytes/article)",
+        + f"; growth {m['growth_mib']} MiB ({m['growth_bytes_per_article']} bytes/article; "
+        f"bare spider {m['bare_growth_bytes_per_article']} bytes/page)",
         f"5. re-run cost       {r['second_requests']} of {r['first_requests']} requests "
         f"({r['share']:.1%}); {r['second_article_pages']} article pages",
         f"written to {path}",

@@ -25,6 +25,7 @@ from newsbot.sites.base import ParseError, Section, Site, missing_fields
 from newsbot.storage.crawler import crawler_store
 
 DEFAULT_PAGES = 5  # list pages per section when -a pages= is not given
+ARTICLE_PRIORITY = 10
 POPULAR_MODES = ("include", "only", "skip")
 # Fields a reader relies on that a page may legitimately lack (an unsigned editorial has no
 # byline): the item is kept, and the gap is logged and counted.
@@ -123,8 +124,13 @@ class SiteSpider(scrapy.Spider):
             if teaser.article_id in known:
                 self._inc("articles/skipped_known")
                 continue
+            # Articles before further list pages: the queue then holds about one list page of
+            # articles instead of every article of every section (flat memory on long crawls).
             yield self._follow(
-                teaser.url, callback=self.parse_article, cb_kwargs={"section": section}
+                teaser.url,
+                callback=self.parse_article,
+                cb_kwargs={"section": section},
+                priority=ARTICLE_PRIORITY,
             )
         # Lists run newest first: a page of known or too-old articles ends the news.
         caught_up = bool(wanted) and len(known) == len(wanted)
