@@ -162,13 +162,16 @@ def _replay_rejects(store: SqlStore, args: argparse.Namespace) -> int:
         hosts = record.get("allowed_domains") or []
         if isinstance(item, Article):
             problems = article_problems(item, hosts, now)
-            (still.append(record) if problems else valid_articles.append(item))
         else:
             problems = rank_problems(item, hosts)
-            (still.append(record) if problems else valid_ranks.append(item))
         if problems:
             record["reasons"] = [p.reason for p in problems]
             record["errors"] = [p.message for p in problems]
+            still.append(record)
+        elif isinstance(item, Article):
+            valid_articles.append(item)
+        else:
+            valid_ranks.append(item)
     store.save_articles(valid_articles)
     store.save_ranks(valid_ranks)
     stored = len(valid_articles) + len(valid_ranks)

@@ -303,7 +303,8 @@ class DistributedCoordinator:
     def spider_opened(self, spider: Spider) -> None:
         """Join the crawl and start beating."""
         self.worker.server.sadd(self.worker.keys.workers, self.worker.worker_id)
-        self.beat.start(max(1, self.worker.heartbeat_ttl // 3), now=True)
+        # Every second: the heartbeat is cheap, and an idle worker learns of new work quickly.
+        self.beat.start(min(1.0, self.worker.heartbeat_ttl / 3), now=True)
         logger.info(
             "Worker %s joined distributed crawl %s", self.worker.worker_id, self.worker.keys.prefix
         )

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from newsbot.page import Page
-from newsbot.replica.server import ReplicaServer, serve_in_thread
+from newsbot.replica.server import ReplicaServer, serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -39,20 +39,25 @@ def load_fixture(directory: Path) -> Fixture:
     return Fixture(directory.name, page, meta, expected)
 
 
+# Session-wide replicas are for tests that only read them; a test that edits articles
+# serves its own (newsbot.replica.server.serving).
 @pytest.fixture(scope="session")
 def replica_2023() -> Iterator[ReplicaServer]:
-    server = serve_in_thread("2023", articles=300)
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving("2023", articles=300) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
 def replica_current() -> Iterator[ReplicaServer]:
-    server = serve_in_thread("current", articles=300)
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving("current", articles=300) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def replica_1000() -> Iterator[ReplicaServer]:
+    """Large enough for crawls that something can happen in the middle of."""
+    with serving("2023", articles=1000) as server:
+        yield server
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

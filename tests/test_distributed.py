@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 import redis
 
-from newsbot.replica.server import serve_in_thread
 from tests.crawling import REPO
 from tests.databases import postgres_database
 from tests.test_e2e_storage import table_counts
@@ -35,14 +34,6 @@ def redis_prefix():
     if keys:
         client.delete(*keys)
     client.close()
-
-
-@pytest.fixture
-def replica_1000():
-    server = serve_in_thread("2023", articles=1000)
-    yield server
-    server.shutdown()
-    server.server_close()
 
 
 def start_worker(name, workdir: Path, replica, database_url, prefix, *extra, crawl_id="c1"):

@@ -41,6 +41,16 @@ def assert_article_matches_truth(item: dict[str, Any], corpus: Corpus, base_url:
     assert datetime.fromisoformat(item["crawled_at"]).tzinfo is not None
 
 
+def assert_every_article_once_and_true(result, corpus: Corpus, base_url: str) -> None:
+    """A clean crawl that yielded every article of the replica once, each equal to its truth."""
+    assert_clean(result)
+    ids = [a["article_id"] for a in result.articles]
+    assert len(ids) == len(set(ids)), "each article exactly once"
+    assert set(ids) == set(corpus.by_id)
+    for item in result.articles:
+        assert_article_matches_truth(item, corpus, base_url)
+
+
 def assert_popular_matches_truth(ranks: list[dict[str, Any]], corpus: Corpus, base_url: str):
     assert [r["rank"] for r in ranks] == list(range(1, 11))
     assert [r["article_id"] for r in ranks] == corpus.popular_ids
@@ -56,12 +66,7 @@ def assert_popular_matches_truth(ranks: list[dict[str, Any]], corpus: Corpus, ba
 def test_full_crawl_of_the_2023_layout(replica_2023, tmp_path):
     corpus = replica_2023.replica.corpus
     result = crawl(replica_2023, tmp_path, "-a", "pages=100")
-    assert_clean(result)
-    ids = [a["article_id"] for a in result.articles]
-    assert len(ids) == len(set(ids)), "each article exactly once"
-    assert set(ids) == set(corpus.by_id)
-    for item in result.articles:
-        assert_article_matches_truth(item, corpus, replica_2023.base_url)
+    assert_every_article_once_and_true(result, corpus, replica_2023.base_url)
     assert_popular_matches_truth(result.popular, corpus, replica_2023.base_url)
     assert result.stats["newsbot/articles/2023"] == len(corpus.articles)
     assert "newsbot/popular/rendered" not in result.stats, "no browser for server-built pages"
@@ -134,12 +139,7 @@ def test_sections_pages_and_since_limit_the_crawl(replica_2023, tmp_path):
 def test_full_crawl_of_the_current_layout_renders_most_popular(replica_current, tmp_path):
     corpus = replica_current.replica.corpus
     result = crawl(replica_current, tmp_path, "-a", "pages=100")
-    assert_clean(result)
-    ids = [a["article_id"] for a in result.articles]
-    assert len(ids) == len(set(ids)), "each article exactly once"
-    assert set(ids) == set(corpus.by_id)
-    for item in result.articles:
-        assert_article_matches_truth(item, corpus, replica_current.base_url)
+    assert_every_article_once_and_true(result, corpus, replica_current.base_url)
     # The list exists only after its script ran: in real Chromium, through scrapy-playwright.
     assert result.stats["newsbot/popular/rendered"] == 1
     assert "Browser chromium launched" in result.log

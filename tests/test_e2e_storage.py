@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from newsbot.replica.server import serve_in_thread
+from newsbot.replica.server import serving
 from newsbot.storage import open_store
 from newsbot.storage.migrate import ensure_schema
 from newsbot.storage.models import (
@@ -44,10 +44,8 @@ def table_counts(url: str) -> dict[str, int]:
 @pytest.fixture
 def replica():
     """A replica of its own: these tests edit its articles."""
-    server = serve_in_thread("2023", articles=300)
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving("2023", articles=300) as server:
+        yield server
 
 
 def test_stored_once_incremental_rerun_and_revision(replica, database_url, tmp_path):
@@ -114,8 +112,8 @@ def test_stored_once_incremental_rerun_and_revision(replica, database_url, tmp_p
     assert runs[0]["stats"]["newsbot/saved/Article/new"] == len(corpus.articles)
 
 
-def test_database_outage_mid_crawl_loses_and_duplicates_nothing(tmp_path):
-    server = serve_in_thread("2023", articles=1000)
+def test_database_outage_mid_crawl_loses_and_duplicates_nothing(replica_1000, tmp_path):
+    server = replica_1000
     corpus = server.replica.corpus
     proxy = TcpProxy("127.0.0.1", 5432)
     try:
@@ -161,8 +159,6 @@ def test_database_outage_mid_crawl_loses_and_duplicates_nothing(tmp_path):
             assert len(result.articles) == len(corpus.articles)  # the feed got everything too
     finally:
         proxy.close()
-        server.shutdown()
-        server.server_close()
 
 
 def _wait_for(condition, process, timeout: float = 120.0) -> bool:

@@ -8,7 +8,7 @@ import json
 import pytest
 from sqlalchemy import select
 
-from newsbot.replica.server import serve_in_thread
+from newsbot.replica.server import serving
 from newsbot.storage import open_store
 from newsbot.storage.models import CrawlRunRow
 from tests.crawling import crawl
@@ -50,13 +50,9 @@ def test_normal_crawl_passes_every_check(replica_2023, tmp_path):
 
 
 def test_drifted_layout_fails_with_the_field_and_the_pages_named(tmp_path):
-    server = serve_in_thread("2023", articles=300, drift=True)
-    try:
-        url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    with serving("2023", articles=300, drift=True) as server:
         result = crawl(server, tmp_path, "-a", "pages=100", database_url=url)
-    finally:
-        server.shutdown()
-        server.server_close()
     corpus = server.replica.corpus
     renamed = sum(1 for a in corpus.articles if int(a.article_id) % 4 == 0)
     parsed = len(corpus.articles) - renamed

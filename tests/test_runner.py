@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.replica.server import serve_in_thread
 from newsbot.runner import (
     EXIT_ALREADY_RUNNING,
     EXIT_CRAWL_FAILED,
@@ -56,16 +55,8 @@ def job_stats(workdir: Path, job: str) -> list[dict]:
     return [json.loads(p.read_text()) for p in sorted(logs.glob("*.stats.json"))]
 
 
-@pytest.fixture
-def big_replica():
-    server = serve_in_thread("2023", articles=1000)
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-def test_second_run_of_a_running_job_declines(big_replica, tmp_path):
-    base = ["-a", f"base_url={big_replica.base_url}", "-a", "pages=100", *FAST, *SLOW]
+def test_second_run_of_a_running_job_declines(replica_1000, tmp_path):
+    base = ["-a", f"base_url={replica_1000.base_url}", "-a", "pages=100", *FAST, *SLOW]
     first = newsbot_run("sections", tmp_path, *base)
     lock = tmp_path / "exports" / "runs" / "sections" / "lock"
     assert wait_until(lambda: lock.exists() and "pid" in lock.read_text())
@@ -75,7 +66,7 @@ def test_second_run_of_a_running_job_declines(big_replica, tmp_path):
     assert "job 'sections' is already running (pid" in err
     assert first.poll() is None, "the first run goes on"
     # Another job may run at the same time.
-    other = newsbot_run("popular", tmp_path, "-a", f"base_url={big_replica.base_url}",
+    other = newsbot_run("popular", tmp_path, "-a", f"base_url={replica_1000.base_url}",
                         "-a", "popular=only", *FAST)  # fmt: skip
     other.communicate(timeout=120)
     assert other.returncode == EXIT_OK
@@ -87,10 +78,10 @@ def test_second_run_of_a_running_job_declines(big_replica, tmp_path):
     assert "Spider closed (shutdown)" in latest.read_text()
 
 
-def test_interrupted_crawl_resumes_without_refetching_or_duplicating(big_replica, tmp_path):
-    corpus = big_replica.replica.corpus
+def test_interrupted_crawl_resumes_without_refetching_or_duplicating(replica_1000, tmp_path):
+    corpus = replica_1000.replica.corpus
     with postgres_database() as url:
-        args = ["-a", f"base_url={big_replica.base_url}", "-a", "pages=100", *FAST, *SLOW]
+        args = ["-a", f"base_url={replica_1000.base_url}", "-a", "pages=100", *FAST, *SLOW]
         first = newsbot_run("full", tmp_path, *args, database_url=url)
         assert wait_until(lambda: _articles(url) >= 150)
         first.send_signal(signal.SIGINT)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from newsbot.replica.server import serve_in_thread
+from newsbot.replica.server import serving
 from tests.crawling import REPO
 from tests.databases import postgres_database
 from tests.test_e2e_storage import table_counts
@@ -159,8 +159,7 @@ def test_deploy_schedule_and_store_through_scrapyd(scrapyd, tmp_path):
     assert answer["spiders"] == 1
     assert scrapyd.call("listspiders.json?project=newsbot")["spiders"] == ["koreaherald"]
 
-    replica = serve_in_thread("2023", articles=120)
-    try:
+    with serving("2023", articles=120) as replica:
         scheduled = scrapyd.call(
             "schedule.json",
             [
@@ -183,9 +182,6 @@ def test_deploy_schedule_and_store_through_scrapyd(scrapyd, tmp_path):
             time.sleep(0.5)
         else:
             pytest.fail("the job did not finish")
-    finally:
-        replica.shutdown()
-        replica.server_close()
 
     log = (scrapyd.home / "logs" / "newsbot" / "koreaherald" / f"{job}.log").read_text()
     assert "Spider closed (finished)" in log, log[-3000:]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -177,6 +179,19 @@ class ReplicaServer(ThreadingHTTPServer):
         """``http://127.0.0.1:<port>``."""
         host, port = self.server_address[:2]
         return f"http://{host!s}:{port}"
+
+
+@contextmanager
+def serving(
+    layout: str = "2023", articles: int = 300, drift: bool = False
+) -> Iterator[ReplicaServer]:
+    """A replica served in a thread for the duration of a ``with`` block."""
+    server = serve_in_thread(layout, articles, drift=drift)
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def serve_in_thread(

@@ -61,7 +61,22 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
-class ArticleRow(Base):
+class ArticleContent:
+    """The columns of an article's content, shared by its current row and its revisions."""
+
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    subtitle: Mapped[str | None] = mapped_column(Text)
+    kicker: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[list[str]] = mapped_column(Json)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    body: Mapped[str] = mapped_column(Text)
+    images: Mapped[list[dict[str, Any]]] = mapped_column(Json)
+    content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class ArticleRow(ArticleContent, Base):
     """The current state of each article: one row per (site, article_id)."""
 
     __tablename__ = "articles"
@@ -73,24 +88,14 @@ class ArticleRow(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     site: Mapped[str] = mapped_column(String(64))
     article_id: Mapped[str] = mapped_column(String(64))
-    url: Mapped[str] = mapped_column(Text)
     layout: Mapped[str | None] = mapped_column(String(32))
     section: Mapped[str | None] = mapped_column(String(128))
-    title: Mapped[str] = mapped_column(Text)
-    subtitle: Mapped[str | None] = mapped_column(Text)
-    kicker: Mapped[str | None] = mapped_column(Text)
-    authors: Mapped[list[str]] = mapped_column(Json)
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    body: Mapped[str] = mapped_column(Text)
-    images: Mapped[list[dict[str, Any]]] = mapped_column(Json)
-    content_hash: Mapped[str] = mapped_column(String(64))
     revision_count: Mapped[int] = mapped_column(Integer)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ArticleRevisionRow(Base):
+class ArticleRevisionRow(ArticleContent, Base):
     """Each distinct version of an article, in the order they were seen (revision 1 first)."""
 
     __tablename__ = "article_revisions"
@@ -101,16 +106,6 @@ class ArticleRevisionRow(Base):
         BigId, ForeignKey("articles.id", ondelete="CASCADE"), index=True
     )
     revision: Mapped[int] = mapped_column(Integer)
-    content_hash: Mapped[str] = mapped_column(String(64))
-    url: Mapped[str] = mapped_column(Text)
-    title: Mapped[str] = mapped_column(Text)
-    subtitle: Mapped[str | None] = mapped_column(Text)
-    kicker: Mapped[str | None] = mapped_column(Text)
-    authors: Mapped[list[str]] = mapped_column(Json)
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    body: Mapped[str] = mapped_column(Text)
-    images: Mapped[list[dict[str, Any]]] = mapped_column(Json)
     crawled_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
