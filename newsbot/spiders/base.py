@@ -124,8 +124,8 @@ class SiteSpider(scrapy.Spider):
             if teaser.article_id in known:
                 self._inc("articles/skipped_known")
                 continue
-            # Articles before further list pages: the queue then holds about one list page of
-            # articles instead of every article of every section (flat memory on long crawls).
+            # Articles before further list pages: the queue holds the articles of the pages
+            # being read rather than of every list page walked so far.
             yield self._follow(
                 teaser.url,
                 callback=self.parse_article,
