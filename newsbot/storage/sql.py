@@ -270,12 +270,11 @@ class SqlStore:
             article = latest[key]
             rows.append(
                 {
-                    **_content(article),
+                    **_content(article, digests[key]),
                     "site": article.site,
                     "article_id": article.article_id,
                     "layout": article.layout,
                     "section": article.section,
-                    "content_hash": digests[key],
                     "revision_count": 1,
                     "first_seen_at": article.crawled_at,
                     "last_seen_at": article.crawled_at,
@@ -293,16 +292,7 @@ class SqlStore:
         if ids:
             connection.execute(
                 revisions.insert(),
-                [
-                    {
-                        **_content(latest[key]),
-                        "article_pk": pk,
-                        "revision": 1,
-                        "content_hash": digests[key],
-                        "crawled_at": latest[key].crawled_at,
-                    }
-                    for key, pk in ids.items()
-                ],
+                [_revision_row(latest[key], digests[key], pk, 1) for key, pk in ids.items()],
             )
         return ids
 
@@ -316,10 +306,9 @@ class SqlStore:
             update(articles)
             .where(articles.c.id == row["id"], articles.c.content_hash == row["content_hash"])
             .values(
-                **_content(article),
+                **_content(article, digest),
                 layout=article.layout,
                 section=article.section,
-                content_hash=digest,
                 revision_count=revision,
                 last_seen_at=article.crawled_at,
             )
@@ -342,19 +331,15 @@ class SqlStore:
     ) -> None:
         connection.execute(
             self._insert(revisions)
-            .values(
-                **_content(article),
-                article_pk=article_pk,
-                revision=revision,
-                content_hash=digest,
-                crawled_at=article.crawled_at,
-            )
+            .values(_revision_row(article, digest, article_pk, revision))
             .on_conflict_do_nothing(index_elements=["article_pk", "revision"])
         )
 
 
-def _content(article: Article) -> dict[str, Any]:
+def _content(article: Article, digest: str) -> dict[str, Any]:
+    """The ArticleContent columns, shared by the articles and article_revisions tables."""
     return {
+        "content_hash": digest,
         "url": article.url,
         "title": article.title,
         "subtitle": article.subtitle,
@@ -364,6 +349,15 @@ def _content(article: Article) -> dict[str, Any]:
         "updated_at": article.updated_at,
         "body": article.body,
         "images": [dict(image) for image in article.images],
+    }
+
+
+def _revision_row(article: Article, digest: str, article_pk: int, revision: int) -> dict[str, Any]:
+    return {
+        **_content(article, digest),
+        "article_pk": article_pk,
+        "revision": revision,
+        "crawled_at": article.crawled_at,
     }
 
 
