@@ -30,7 +30,7 @@ import os
 import socket
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
@@ -117,13 +117,21 @@ class Worker:
     keys: CrawlKeys
     worker_id: str
     heartbeat_ttl: int
-    pending_items: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def release(self, request: Request) -> None:
         """The request is done (its items stored): drop its lease."""
         lease = request.meta.get(LEASE)
         if lease:
-            self.server.hdel(self.keys.leases(self.worker_id), lease)
+            self.release_lease(lease)
+
+    def release_lease(self, lease: str) -> None:
+        """Drop one lease of this worker."""
+        self.server.hdel(self.keys.leases(self.worker_id), lease)
+
+    def ids(self) -> list[str]:
+        """Every worker that joined the crawl, alive or not."""
+        members = self.server.smembers(self.keys.workers)
+        return [m.decode() if isinstance(m, bytes) else str(m) for m in members]
 
 
 _WORKERS: WeakKeyDictionary[Crawler, Worker] = WeakKeyDictionary()
@@ -158,13 +166,12 @@ class DistributedMode:
         url = settings.get("NEWSBOT_REDIS_URL")
         if not url:
             return
-        crawl = f"{settings.get('NEWSBOT_REDIS_PREFIX', 'newsbot')}:%(spider)s:"
-        crawl += settings.get("NEWSBOT_CRAWL_ID") or "default"
+        keys = CrawlKeys(crawl_prefix(settings, "%(spider)s"))  # scrapy-redis fills %(spider)s
         settings.set("SCHEDULER", "newsbot.distributed.LeasingScheduler", "addon")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
         settings.set("SCHEDULER_QUEUE_CLASS", "scrapy_redis.queue.PriorityQueue", "addon")
-        settings.set("SCHEDULER_QUEUE_KEY", f"{crawl}:requests", "addon")
-        settings.set("SCHEDULER_DUPEFILTER_KEY", f"{crawl}:dupefilter", "addon")
+        settings.set("SCHEDULER_QUEUE_KEY", keys.requests, "addon")
+        settings.set("SCHEDULER_DUPEFILTER_KEY", keys.fingerprints, "addon")
         settings.set("SCHEDULER_PERSIST", True, "addon")
         settings.set("REDIS_URL", url, "addon")
         settings.set("NEWSBOT_STORE_WAIT_FOR_COMMIT", True, "addon")
@@ -231,7 +238,8 @@ class LeaseReleaseMiddleware:
     def __init__(self, crawler: Crawler, worker: Worker) -> None:
         self.crawler = crawler
         self.worker = worker
-        self.done: dict[str, int] = defaultdict(int)
+        self.expected: dict[str, int] = {}  # lease → items its response produced
+        self.done: dict[str, int] = defaultdict(int)  # lease → items through the pipelines
         for signal in (signals.item_scraped, signals.item_dropped, signals.item_error):
             crawler.signals.connect(self._item_done, signal=signal)
 
@@ -258,7 +266,7 @@ class LeaseReleaseMiddleware:
         if produced == 0 or self.done[lease] >= produced:
             self._release(lease)
         else:
-            self.worker.pending_items[lease] = produced
+            self.expected[lease] = produced
 
     def _item_done(self, item: Any, response: Response | None = None, **kwargs: Any) -> None:
         lease = (
@@ -267,14 +275,14 @@ class LeaseReleaseMiddleware:
         if lease is None:
             return
         self.done[lease] += 1
-        expected = self.worker.pending_items.get(lease)
+        expected = self.expected.get(lease)
         if expected is not None and self.done[lease] >= expected:
             self._release(lease)
 
     def _release(self, lease: str) -> None:
-        self.worker.pending_items.pop(lease, None)
+        self.expected.pop(lease, None)
         self.done.pop(lease, None)
-        self.worker.server.hdel(self.worker.keys.leases(self.worker.worker_id), lease)
+        self.worker.release_lease(lease)
 
 
 class DistributedCoordinator:
@@ -354,17 +362,13 @@ class DistributedCoordinator:
             engine._slot.nextcall.schedule()
 
     def _live_workers(self) -> list[str]:
-        members = [
-            m.decode() if isinstance(m, bytes) else m
-            for m in self.worker.server.smembers(self.worker.keys.workers)
-        ]
-        return [w for w in members if self.worker.server.exists(self.worker.keys.heartbeat(w))]
+        server, keys = self.worker.server, self.worker.keys
+        return [w for w in self.worker.ids() if server.exists(keys.heartbeat(w))]
 
     def _recover_dead_workers(self) -> int:
         server, keys = self.worker.server, self.worker.keys
         recovered = 0
-        for member in server.smembers(keys.workers):
-            worker = member.decode() if isinstance(member, bytes) else member
+        for worker in self.worker.ids():
             if worker == self.worker.worker_id or server.exists(keys.heartbeat(worker)):
                 continue
             count = int(
