@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,7 +50,6 @@ class StorePipeline:
         self.articles: list[Article] = []
         self.ranks: list[PopularRank] = []
         self.pending: list[Future[None]] = []
-        self.last_flush = time.monotonic()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newsbot-store")
         self.outage = False
         self.wait_for_commit = wait_for_commit
@@ -94,9 +92,8 @@ class StorePipeline:
             self.ranks.append(item)
         else:
             return item
-        batch = self._batch()
-        buffered = len(self.articles) + len(self.ranks)
-        if buffered >= self.batch_size or time.monotonic() - self.last_flush > self.flush_seconds:
+        batch = self._batch()  # an old batch is flushed by its timer
+        if len(self.articles) + len(self.ranks) >= self.batch_size:
             self._flush()
         while len(self.pending) > MAX_PENDING_BATCHES:
             await asyncio.wrap_future(self.pending.pop(0))
@@ -134,7 +131,6 @@ class StorePipeline:
             )  # fmt: skip
 
     def _flush(self) -> None:
-        self.last_flush = time.monotonic()
         batch, self.batch_future = self.batch_future, None
         if not (self.articles or self.ranks):
             if batch is not None and not batch.done():
