@@ -74,15 +74,9 @@ class UnrecognisedPagesMonitor(BaseScrapyMonitor):  # type: ignore[misc]
     def test_unrecognised_pages(self) -> None:
         """At most ``NEWSBOT_MAX_UNRECOGNISED_PAGES`` pages newsbot could not read."""
         allowed = self.crawler.settings.getint("NEWSBOT_MAX_UNRECOGNISED_PAGES", 0)
-        found = {
-            key: value
-            for key, value in self.stats.items()
-            if key.startswith(UNRECOGNISED_PREFIXES) and isinstance(value, int)
-        }
+        found = _counted(self.stats, UNRECOGNISED_PREFIXES, "newsbot/")
         total = sum(found.values())
-        detail = ", ".join(
-            f"{key.removeprefix('newsbot/')}: {n}" for key, n in sorted(found.items())
-        )
+        detail = ", ".join(f"{key}: {n}" for key, n in sorted(found.items()))
         self.assertLessEqual(
             total, allowed, msg=f"{total} page(s) not understood (allowed {allowed}): {detail}"
         )
@@ -96,20 +90,23 @@ class RejectsMonitor(BaseScrapyMonitor):  # type: ignore[misc]
     def test_rejects(self) -> None:
         """At most ``NEWSBOT_MAX_REJECTS`` items rejected."""
         allowed = self.crawler.settings.getint("NEWSBOT_MAX_REJECTS", 0)
-        reasons = {
-            key.removeprefix("newsbot/invalid/"): value
-            for key, value in self.stats.items()
-            if key.startswith("newsbot/invalid/") and key.count("/") == 3
-        }
-        total = sum(
-            value
-            for key, value in self.stats.items()
-            if key.count("/") == 2 and key.startswith("newsbot/invalid/")
-        )
+        # "<Item>" keys count rejected items, "<Item>/<reason>" keys their reasons.
+        found = _counted(self.stats, ("newsbot/invalid/",), "newsbot/invalid/")
+        total = sum(n for key, n in found.items() if "/" not in key)
+        reasons = {key: n for key, n in found.items() if "/" in key}
         detail = ", ".join(f"{reason}: {n}" for reason, n in sorted(reasons.items()))
         self.assertLessEqual(
             total, allowed, msg=f"{total} item(s) rejected (allowed {allowed}): {detail}"
         )
+
+
+def _counted(stats: dict[str, Any], prefixes: tuple[str, ...], strip: str) -> dict[str, int]:
+    """The counters whose keys start with one of ``prefixes``, keyed without ``strip``."""
+    return {
+        key.removeprefix(strip): value
+        for key, value in stats.items()
+        if key.startswith(prefixes) and isinstance(value, int)
+    }
 
 
 class WriteReport(Action):  # type: ignore[misc]
