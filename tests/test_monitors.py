@@ -78,3 +78,68 @@ def test_drifted_layout_fails_with_the_field_and_the_pages_named(tmp_path):
     assert stored["newsbot/monitors/status"] == "failed"
     assert len(stored["newsbot/monitors/failures"]) == 2
     assert "Monitor failed: Field coverage" in result.log
+
+
+def run_monitor(monitor, stats: dict, **settings) -> tuple[str, str | None]:
+    """Run one of newsbot's monitors on given stats, as Spidermon does at close."""
+    from scrapy.utils.test import get_crawler
+    from spidermon import MonitorSuite
+    from spidermon.contrib.scrapy.runners import SpiderMonitorRunner
+
+    from newsbot.spiders.koreaherald import KoreaHeraldSpider
+
+    class Suite(MonitorSuite):
+        monitors = [monitor]  # noqa: RUF012 - Spidermon's declaration style
+
+    crawler = get_crawler(KoreaHeraldSpider, {"NEWSBOT_STORE_ENABLED": False, **settings})
+    spider = KoreaHeraldSpider.from_crawler(crawler)
+    result = SpiderMonitorRunner(spider=spider).run(
+        Suite(crawler=crawler), stats=stats, stats_history=[], crawler=crawler,
+        spider=spider, sc_spider_name=spider.name, job=None,
+    )  # fmt: skip
+    [outcome] = result.monitor_results
+    return outcome.status, outcome.reason
+
+
+def test_rejects_monitor_fails_above_its_allowance():
+    from newsbot.monitors import RejectsMonitor
+
+    stats = {"newsbot/invalid/Article": 2, "newsbot/invalid/Article/missing_title": 2}
+    assert run_monitor(RejectsMonitor, stats) == (
+        "FAIL",
+        "2 item(s) rejected (allowed 0): Article/missing_title: 2",
+    )
+    assert run_monitor(RejectsMonitor, stats, NEWSBOT_MAX_REJECTS=2)[0] == "OK"
+    assert run_monitor(RejectsMonitor, {"item_scraped_count": 3})[0] == "OK"
+
+
+def test_unrecognised_pages_monitor_counts_every_kind():
+    from newsbot.monitors import UnrecognisedPagesMonitor
+
+    stats = {"newsbot/layout_unknown/list": 1, "newsbot/popular/not_found": 1}
+    assert run_monitor(UnrecognisedPagesMonitor, stats) == (
+        "FAIL",
+        "2 page(s) not understood (allowed 0): layout_unknown/list: 1, popular/not_found: 1",
+    )
+    assert run_monitor(UnrecognisedPagesMonitor, {"newsbot/articles/2023": 5})[0] == "OK"
+
+
+def test_field_coverage_monitor_judges_only_item_types_the_crawl_produced():
+    from newsbot import settings
+    from newsbot.monitors import FieldCoverageMonitor
+
+    rules = {"NEWSBOT_FIELD_COVERAGE": settings.NEWSBOT_FIELD_COVERAGE}  # the shipped rules
+
+    base = {"spidermon_item_scraped_count/Article": 10}
+    full = {f"spidermon_item_scraped_count/Article/{f}": 10 for f in
+            ("title", "published_at", "body", "authors")}  # fmt: skip
+    assert run_monitor(FieldCoverageMonitor, {**base, **full}, **rules)[0] == "OK"
+    thin = {**base, **full, "spidermon_item_scraped_count/Article/authors": 8}
+    assert run_monitor(FieldCoverageMonitor, thin, **rules) == (
+        "FAIL",
+        "field coverage dropped: Article.authors filled in 80% of 10 items (expected at least 90%)",
+    )
+    assert (
+        run_monitor(FieldCoverageMonitor, {"spidermon_item_scraped_count/PopularRank": 10})[0]
+        == "OK"
+    )
