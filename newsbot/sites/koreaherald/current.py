@@ -36,6 +36,7 @@ class CurrentLayout(Layout):
     name = "current"
     article_marker = "article#articleText.article-body"
     list_marker = "article.recent_news ul.news_list"
+    states_section = True  # the navigation marks it: ul.gnb li.on
 
     def parse_article(self, page: Page, section: str | None) -> Article:
         """Extract the article, JSON-LD first, visible text as the fallback."""
