@@ -75,8 +75,10 @@ class ArticlesFoundMonitor(BaseScrapyMonitor):  # type: ignore[misc]
     """Section list pages that show no article at all: their markup changed.
 
     ``newsbot/articles/seen`` counts every teaser read on a list page, new, already stored or
-    older than ``-a since``, so a quiet re-run passes. A crawl that followed no section
-    (``popular=only``) is not judged; its Most Popular items do not count as articles.
+    older than ``-a since``, so a quiet re-run passes. ``newsbot/sections/crawled`` counts
+    the sections whose first list page this process read, so each distributed worker judges
+    the lists it read. A crawl that read no section list (``popular=only``) is not judged;
+    its Most Popular items do not count as articles.
     """
 
     @monitors.name("Section lists show articles")

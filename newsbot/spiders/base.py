@@ -84,7 +84,6 @@ class SiteSpider(scrapy.Spider):
         if self.popular == "only":
             return
         for section in self._wanted_sections(self.site.sections(page)):
-            self._inc("sections/crawled")
             yield self._follow(
                 section.url,
                 callback=self.parse_section,
@@ -101,6 +100,10 @@ class SiteSpider(scrapy.Spider):
         self, response: Response, section: str, page_number: int
     ) -> AsyncIterator[Any]:
         """Follow a list page's new articles, then its next page while there is news to find."""
+        if page_number == 1:
+            # Counted here, not where sections are followed: with several workers, the one
+            # that reads a section's list is the one that sees (or misses) its articles.
+            self._inc("sections/crawled")
         page = self._page(response)
         if page is None:
             return
