@@ -55,6 +55,10 @@ def test_normal_crawl_passes_every_check(replica_2023, tmp_path):
     assert {c["status"] for c in report["checks"]} <= {"OK", "SKIPPED"}
     assert result.stats["newsbot/monitors/status"] == "passed"
     assert stored_run_stats(url)["newsbot/monitors/status"] == "passed"
+    # Spidermon's own field counts leave out fields set to None: some headlines have a kicker.
+    articles = result.stats["spidermon_item_scraped_count/Article"]
+    assert 0 < result.stats["spidermon_item_scraped_count/Article/kicker"] < articles
+    assert result.stats["newsbot/coverage/Article/pages"] == articles == len(result.articles)
 
 
 def test_drifted_layout_fails_with_the_field_and_the_pages_named(tmp_path):
