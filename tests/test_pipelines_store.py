@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -24,15 +26,16 @@ ITEMS = [article(f"2023091100{i:04d}") for i in range(250)]
 RANKS = snapshot(datetime(2023, 9, 22, 9, 0, tzinfo=UTC), [f"2023092100{i:04d}" for i in range(10)])
 
 
-def run_pipeline(url, spool_dir, items, batch_size=50, between=None):
+def run_pipeline(url, spool_dir, items, batch_size=50, between=None, rejects=None):
     """Feed items through the pipeline as Scrapy would, and close it."""
-    crawler = crawler_with_spider(
-        {
-            "NEWSBOT_DATABASE_URL": url,
-            "NEWSBOT_SPOOL_DIR": str(spool_dir),
-            "NEWSBOT_STORE_BATCH_SIZE": batch_size,
-        }
-    )
+    settings = {
+        "NEWSBOT_DATABASE_URL": url,
+        "NEWSBOT_SPOOL_DIR": str(spool_dir),
+        "NEWSBOT_STORE_BATCH_SIZE": batch_size,
+    }
+    if rejects is not None:
+        settings["NEWSBOT_REJECTS_FILE"] = str(rejects)
+    crawler = crawler_with_spider(settings)
     pipeline = StorePipeline.from_crawler(crawler)
 
     async def feed():
@@ -128,3 +131,66 @@ def test_store_can_be_turned_off():
     crawler = crawler_with_spider({"NEWSBOT_STORE_ENABLED": False})
     with pytest.raises(NotConfigured):
         StorePipeline.from_crawler(crawler)
+
+
+def read_rejects(path):
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_an_item_the_store_cannot_take_costs_only_itself(database_url, tmp_path):
+    # A lone surrogate (from JSON-LD "\\ud800") cannot be encoded for hashing or storage.
+    bad = article("20230911009999", title="Broken \ud800 title")
+    rejects = tmp_path / "rejects.jsonl"
+    spool_dir = tmp_path / "spool"
+    stats = run_pipeline(database_url, spool_dir, [*ITEMS[:5], bad, *ITEMS[5:9]], rejects=rejects)
+    assert counts(database_url) == (9, 9, 0)
+    assert stats.get_value("newsbot/saved/Article/new") == 9
+    assert stats.get_value("newsbot/invalid/Article/store_UnicodeEncodeError") == 1
+    assert stats.get_value("newsbot/invalid/Article") == 1
+    assert stats.get_value("newsbot/spool/batches") is None
+    assert not spool_dir.exists() or list(spool_dir.iterdir()) == []
+    [record] = read_rejects(rejects)
+    assert record["reasons"] == ["store_UnicodeEncodeError"]
+    [error] = record["errors"]
+    assert "surrogate" in error
+    assert record["item_type"] == "Article"
+    assert record["source_url"] == bad.url
+    assert record["item"]["title"] == bad.title  # kept as it was, for a person to fix
+
+
+def test_items_without_their_keys_are_refused_one_by_one(database_url, tmp_path):
+    rejects = tmp_path / "rejects.jsonl"
+    no_id = replace(article("20230911009999"), article_id=None)
+    no_time = replace(RANKS[3], captured_at=None)
+    stats = run_pipeline(
+        database_url, tmp_path / "spool", [*ITEMS[:3], no_id, *RANKS[:3], no_time], rejects=rejects
+    )
+    assert counts(database_url) == (3, 3, 3)
+    assert stats.get_value("newsbot/invalid/Article/store_ValueError") == 1
+    assert stats.get_value("newsbot/invalid/PopularRank/store_ValueError") == 1
+    assert stats.get_value("newsbot/saved/PopularRank") == 3
+    assert sorted(r["item_type"] for r in read_rejects(rejects)) == ["Article", "PopularRank"]
+
+
+def test_a_batch_that_cannot_be_written_leaves_no_temporary_file(tmp_path):
+    spool = Spool(tmp_path)
+    unserialisable = article(images=[{"url": object(), "caption": None}])
+    with pytest.raises(TypeError):
+        spool.write([ITEMS[0], unserialisable], [])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_odd_text_is_spooled_and_replayed_cleaned(tmp_path):
+    spool = Spool(tmp_path / "spool")
+    path = spool.write([article(title="Broken \ud800 title")], [])
+    assert list((tmp_path / "spool").glob("*.tmp")) == []
+    path.read_bytes().decode("utf-8")  # valid UTF-8 on disk
+    with postgres_database() as url:
+        args = ["--database-url", url, "replay-spool", "--spool-dir", str(tmp_path / "spool")]
+        assert newsbot(args) == 0
+        store = open_store(url)
+        with store.engine.connect() as connection:
+            assert (
+                connection.execute(select(ArticleRow.title)).scalar_one() == "Broken \ufffd title"
+            )
+        store.close()

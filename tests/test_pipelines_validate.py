@@ -133,3 +133,12 @@ def test_every_problem_is_reported_at_once(pipeline, tmp_path):
         pipeline.process_item(article(title=None, body="", published_at=None))
     [record] = rejects(tmp_path)
     assert {"missing_title", "missing_body", "missing_published_at"} <= set(record["reasons"])
+
+
+def test_rejects_keep_text_that_is_not_valid_unicode(pipeline, tmp_path):
+    with pytest.raises(DropItem):
+        pipeline.process_item(article(title="Broken \ud800 title", body=None))
+    (tmp_path / "rejects-koreaherald.jsonl").read_bytes().decode("utf-8")  # valid UTF-8
+    [record] = rejects(tmp_path)
+    assert record["reasons"] == ["missing_body"]
+    assert record["item"]["title"] == "Broken \ud800 title"
