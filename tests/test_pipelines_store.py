@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime
 
@@ -194,3 +195,75 @@ def test_odd_text_is_spooled_and_replayed_cleaned(tmp_path):
                 connection.execute(select(ArticleRow.title)).scalar_one() == "Broken \ufffd title"
             )
         store.close()
+
+
+def test_a_nul_byte_on_postgresql_is_refused_alone_not_spooled(tmp_path):
+    bad = article("20230911009999", body="Before\x00after")  # PostgreSQL text cannot hold NUL
+    rejects = tmp_path / "rejects.jsonl"
+    with postgres_database() as url:
+        stats = run_pipeline(url, tmp_path / "spool", [*ITEMS[:9], bad], rejects=rejects)
+        assert counts(url) == (9, 9, 0)
+    assert stats.get_value("newsbot/invalid/Article/store_DataError") == 1
+    assert stats.get_value("newsbot/spool/batches") is None
+    assert Spool(tmp_path / "spool").files() == []
+    [record] = read_rejects(rejects)
+    assert record["reasons"] == ["store_DataError"]
+    [error] = record["errors"]
+    assert "NUL" in error
+    assert record["item"]["body"] == "Before\x00after"
+
+
+def spool_while_down(spool_dir):
+    """Articles and ranks, one of each PostgreSQL refuses, spooled while the database is away."""
+    closed = TcpProxy("127.0.0.1", 5432)
+    closed.cut()
+    dead_url = f"postgresql+psycopg://postgres@127.0.0.1:{closed.port}/test"
+    bad_article = article("20230911009999", body="Before\x00after")
+    bad_rank = replace(RANKS[9], title="Head\x00line")
+    stats = run_pipeline(dead_url, spool_dir, [*ITEMS[:9], bad_article, *RANKS[:9], bad_rank])
+    assert stats.get_value("newsbot/spool/items") == 20
+    return bad_article, bad_rank
+
+
+def test_a_spooled_batch_with_a_bad_item_is_split_by_the_next_crawl(tmp_path):
+    spool_dir = tmp_path / "spool"
+    spool_while_down(spool_dir)
+    rejects = tmp_path / "rejects.jsonl"
+    with postgres_database() as url:
+        stats = run_pipeline(url, spool_dir, [], rejects=rejects)  # the next crawl drains it
+        assert counts(url) == (9, 9, 9)
+    assert Spool(spool_dir).files() == []
+    assert stats.get_value("newsbot/spool/replayed_items") == 20
+    assert stats.get_value("newsbot/invalid/Article/store_DataError") == 1
+    assert stats.get_value("newsbot/invalid/PopularRank/store_DataError") == 1
+    assert sorted(r["item_type"] for r in read_rejects(rejects)) == ["Article", "PopularRank"]
+
+
+def test_replay_spool_splits_a_batch_with_a_bad_item(tmp_path, monkeypatch, capsys):
+    spool_dir = tmp_path / "spool"
+    bad_article, _ = spool_while_down(spool_dir)
+    monkeypatch.setenv("NEWSBOT_REJECTS_FILE", str(tmp_path / "%(name)s-rejects.jsonl"))
+    with postgres_database() as url:
+        args = ["--database-url", url, "replay-spool", "--spool-dir", str(spool_dir)]
+        assert newsbot(args) == 0
+        assert counts(url) == (9, 9, 9)
+        assert Spool(spool_dir).files() == []
+        assert newsbot(args) == 0  # nothing left to replay
+    out = capsys.readouterr().out
+    assert "2 item(s) refused" in out
+    records = read_rejects(tmp_path / "koreaherald-rejects.jsonl")
+    assert [r["reasons"] for r in records] == [["store_DataError"], ["store_DataError"]]
+    assert records[0]["item"]["article_id"] == bad_article.article_id
+
+
+def test_replay_picks_up_a_batch_left_claimed_by_a_dead_process(tmp_path):
+    spool = Spool(tmp_path / "spool")
+    path = spool.write(ITEMS[:3], [])
+    child = subprocess.Popen(["true"])
+    child.wait()
+    path.rename(path.with_name(f"{path.name}.replaying-{child.pid}"))
+    with postgres_database() as url:
+        args = ["--database-url", url, "replay-spool", "--spool-dir", str(spool.directory)]
+        assert newsbot(args) == 0
+        assert counts(url) == (3, 3, 0)
+    assert list(spool.directory.iterdir()) == []
