@@ -7,20 +7,18 @@ file that a person can read and replay after a fix (``newsbot replay-rejects FIL
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
 from newsbot.items import Article, PopularRank
+from newsbot.rejects import RejectsFile, crawler_rejects, reject
 from newsbot.sites import all_sites
-from newsbot.storage.serialize import item_to_dict
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -124,34 +122,11 @@ def _time_problems(name: str, value: Any, required: bool) -> list[Problem]:
     return []
 
 
-class RejectsFile:
-    """Rejected items as JSON lines: what, why, from where; flushed line by line."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._handle: IO[str] | None = None
-
-    def write(self, record: dict[str, Any]) -> None:
-        """Append one rejected item."""
-        if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("a", encoding="utf-8")
-        self._handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-        self._handle.flush()
-
-    def close(self) -> None:
-        """Close the file if anything was written."""
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-
-
 class ValidatePipeline:
     """Drop invalid items, with reasons in stats, the log and the rejects file."""
 
-    def __init__(self, crawler: Crawler, rejects_template: str) -> None:
+    def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.rejects_template = rejects_template
         self.rejects: RejectsFile | None = None
         self.hosts: list[str] = []
         # rank → article id per snapshot, to catch two entries claiming the same place.
@@ -160,16 +135,14 @@ class ValidatePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
         """Rejects go to ``NEWSBOT_REJECTS_FILE`` (``%(name)s``, ``%(time)s`` allowed)."""
-        return cls(crawler, crawler.settings.get("NEWSBOT_REJECTS_FILE"))
+        return cls(crawler)
 
     def open_spider(self) -> None:
         """Learn the crawled site's hosts and where rejects go."""
         spider = self.crawler.spider
         assert spider is not None  # noqa: S101 - pipelines open with the spider
         self.hosts = list(getattr(spider, "allowed_domains", None) or [])
-        stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace(":", "-")
-        path = self.rejects_template % {"name": spider.name, "time": stamp}
-        self.rejects = RejectsFile(Path(path))
+        self.rejects = crawler_rejects(self.crawler)
 
     def close_spider(self) -> None:
         """Close the rejects file."""
@@ -189,23 +162,14 @@ class ValidatePipeline:
         if not problems:
             return item
         kind = type(item).__name__
-        stats = self.crawler.stats
-        assert stats is not None  # noqa: S101 - a running crawl has stats
-        for problem in problems:
-            stats.inc_value(f"newsbot/invalid/{kind}/{problem.reason}")
-        stats.inc_value(f"newsbot/invalid/{kind}")
-        if self.rejects is not None:
-            self.rejects.write(
-                {
-                    "rejected_at": datetime.now(UTC).isoformat(),
-                    "item_type": kind,
-                    "reasons": [p.reason for p in problems],
-                    "errors": [p.message for p in problems],
-                    "source_url": source,
-                    "allowed_domains": self.hosts,
-                    "item": item_to_dict(item),
-                }
-            )
+        reject(
+            item,
+            [p.reason for p in problems],
+            [p.message for p in problems],
+            rejects=self.rejects,
+            stats=self.crawler.stats,
+            allowed_domains=self.hosts,
+        )
         raise DropItem(f"invalid {kind} from {source}: " + "; ".join(p.message for p in problems))
 
     def _rank_clash(self, rank: PopularRank) -> list[Problem]:
