@@ -27,6 +27,8 @@ from typing import Any
 from newsbot.extract.dates import KST
 from newsbot.items import Article, PopularRank
 from newsbot.pipelines.validate import article_problems, rank_problems
+from newsbot.rejects import RejectsBySite
+from newsbot.rejects import default_template as default_rejects_template
 from newsbot.runner import run_job
 from newsbot.storage import default_database_url
 from newsbot.storage.migrate import current_revision, upgrade
@@ -57,6 +59,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply database migrations")
     spool = commands.add_parser("replay-spool", help="store spooled batches")
     spool.add_argument("--spool-dir", default=None, help="default: NEWSBOT_SPOOL_DIR")
+    spool.add_argument(
+        "--rejects-file",
+        default=None,
+        help="where items the database refuses go, %%(name)s being their site "
+        "(default: NEWSBOT_REJECTS_FILE, else <exports>/%%(name)s/rejects-%%(time)s.jsonl)",
+    )
     rejects = commands.add_parser("replay-rejects", help="re-validate and store rejected items")
     rejects.add_argument("file", type=Path)
     latest = commands.add_parser("latest", help="latest articles")
@@ -143,8 +151,18 @@ def _replay_spool(store: SqlStore, args: argparse.Namespace) -> int:
     directory = args.spool_dir or os.environ.get(
         "NEWSBOT_SPOOL_DIR", f"{os.environ.get('NEWSBOT_EXPORTS_DIR', 'exports')}/spool"
     )
-    files, items = Spool(directory).drain(store)
+    rejects = RejectsBySite(args.rejects_file or default_rejects_template())
+    try:
+        files, items = Spool(directory).drain(
+            store,
+            refuse=lambda refusal: rejects.write(refusal.item, [refusal.reason], [refusal.message]),
+        )
+    finally:
+        rejects.close()
     print(f"replayed {items} items from {files} spooled batch(es) in {directory}")
+    if rejects.written:
+        paths = ", ".join(str(r.path) for r in rejects.files.values())
+        print(f"{rejects.written} item(s) refused by the database, written to {paths}")
     return 0
 
 

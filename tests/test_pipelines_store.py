@@ -214,13 +214,17 @@ def test_a_nul_byte_on_postgresql_is_refused_alone_not_spooled(tmp_path):
 
 
 def spool_while_down(spool_dir):
-    """Articles and ranks, one of each PostgreSQL refuses, spooled while the database is away."""
+    """A batch spooled while the database was away: PostgreSQL refuses one article (section
+    too long) and one rank (article id too long); another article has a NUL byte, which
+    the replay cleans away as the crawl would have."""
     closed = TcpProxy("127.0.0.1", 5432)
     closed.cut()
     dead_url = f"postgresql+psycopg://postgres@127.0.0.1:{closed.port}/test"
-    bad_article = article("20230911009999", body="Before\x00after")
-    bad_rank = replace(RANKS[9], title="Head\x00line")
-    stats = run_pipeline(dead_url, spool_dir, [*ITEMS[:9], bad_article, *RANKS[:9], bad_rank])
+    nul = article("20230911009998", body="Before\x00after")
+    bad_article = article("20230911009999", section="S" * 200)  # varchar(128)
+    bad_rank = replace(RANKS[9], article_id="9" * 100)  # varchar(64)
+    items = [*ITEMS[:8], nul, bad_article, *RANKS[:9], bad_rank]
+    stats = run_pipeline(dead_url, spool_dir, items)
     assert stats.get_value("newsbot/spool/items") == 20
     return bad_article, bad_rank
 
