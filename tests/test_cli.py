@@ -12,6 +12,7 @@ from newsbot.cli import main as newsbot
 from newsbot.pipelines.validate import ValidatePipeline
 from newsbot.storage import open_store
 from newsbot.storage.queries import article_revisions, latest_articles, rank_history
+from newsbot.storage.serialize import item_to_dict
 from tests.factories import article, snapshot
 from tests.pipelines import crawler_with_spider
 
@@ -97,3 +98,30 @@ def test_rejects_replay_after_a_fix(database_url, tmp_path, capsys):
     store.close()
     remaining = (tmp_path / "rejects.jsonl.remaining").read_text().splitlines()
     assert [json.loads(line)["reasons"] for line in remaining] == [["missing_body"]]
+
+
+def test_replay_rejects_applies_the_limits_and_the_cleaning(database_url, tmp_path, capsys):
+    rejects = tmp_path / "rejects.jsonl"
+    items = [
+        article("20230911000813", title="x" * 501),
+        article("20230911000900", title="A\x00B\x1b"),
+    ]
+    records = [
+        {
+            "item_type": "Article",
+            "reasons": [],
+            "errors": [],
+            "allowed_domains": ["koreaherald.com"],
+            "item": item_to_dict(item),
+        }
+        for item in items
+    ]
+    rejects.write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert newsbot(["--database-url", database_url, "replay-rejects", str(rejects)]) == 1
+    assert "stored 1 item(s); 1 still invalid" in capsys.readouterr().out
+    remaining = (tmp_path / "rejects.jsonl.remaining").read_text().splitlines()
+    assert [json.loads(line)["reasons"] for line in remaining] == [["title_too_long"]]
+    store = open_store(database_url)
+    [row] = latest_articles(store.engine)
+    store.close()
+    assert row["title"] == "AB"
