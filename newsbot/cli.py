@@ -24,16 +24,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from scrapy.settings import Settings
+
 from newsbot.extract.dates import KST
 from newsbot.items import Article, PopularRank
-from newsbot.pipelines.validate import article_problems, rank_problems
+from newsbot.pipelines.validate import Limits, article_problems, rank_problems
 from newsbot.rejects import RejectsBySite
 from newsbot.rejects import default_template as default_rejects_template
 from newsbot.runner import run_job
+from newsbot.sanitize import clean_item
 from newsbot.storage import default_database_url
+from newsbot.storage.batches import save_batch
 from newsbot.storage.migrate import current_revision, upgrade
 from newsbot.storage.queries import article_revisions, latest_articles, rank_history
-from newsbot.storage.serialize import item_from_dict
+from newsbot.storage.serialize import dumps, item_from_dict
 from newsbot.storage.spool import Spool
 from newsbot.storage.sql import SqlStore
 
@@ -167,37 +171,51 @@ def _replay_spool(store: SqlStore, args: argparse.Namespace) -> int:
 
 
 def _replay_rejects(store: SqlStore, args: argparse.Namespace) -> int:
-    """Items that pass today's validation are stored; the rest are written back for review."""
+    """Items that pass today's validation are stored; the rest are written back for review.
+
+    Items are cleaned and checked exactly as in a crawl (same limits); an item the database
+    refuses is written back too, with its ``store_<Error>`` reason.
+    """
     now = datetime.now(UTC)
+    settings = Settings()
+    settings.setmodule("newsbot.settings")
+    limits = Limits.from_settings(settings)  # the crawl's limits
     valid_articles: list[Article] = []
     valid_ranks: list[PopularRank] = []
+    records: dict[int, dict[str, Any]] = {}  # id(item) → its record, for store refusals
     still: list[dict[str, Any]] = []
     for line in args.file.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         record = json.loads(line)
         item = item_from_dict(record["item_type"], record["item"])
+        clean_item(item)
         hosts = record.get("allowed_domains") or []
         if isinstance(item, Article):
-            problems = article_problems(item, hosts, now)
+            problems = article_problems(item, hosts, now, limits)
         else:
-            problems = rank_problems(item, hosts)
+            problems = rank_problems(item, hosts, limits)
         if problems:
             record["reasons"] = [p.reason for p in problems]
             record["errors"] = [p.message for p in problems]
             still.append(record)
-        elif isinstance(item, Article):
+            continue
+        records[id(item)] = record
+        if isinstance(item, Article):
             valid_articles.append(item)
         else:
             valid_ranks.append(item)
-    store.save_articles(valid_articles)
-    store.save_ranks(valid_ranks)
-    stored = len(valid_articles) + len(valid_ranks)
+    outcome = save_batch(store, valid_articles, valid_ranks)
+    if outcome.error is not None:
+        raise outcome.error  # the database is away: the file is left as it is
+    for refusal in outcome.refused:
+        record = records[id(refusal.item)]
+        record["reasons"], record["errors"] = [refusal.reason], [refusal.message]
+        still.append(record)
+    stored = len(valid_articles) + len(valid_ranks) - len(outcome.refused)
     remaining = args.file.with_name(args.file.name + ".remaining")
     if still:
-        remaining.write_text(
-            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in still), encoding="utf-8"
-        )
+        remaining.write_text("".join(dumps(r) + "\n" for r in still), encoding="utf-8")
     print(
         f"stored {stored} item(s); {len(still)} still invalid"
         + (f", written to {remaining}" if still else "")

@@ -77,6 +77,12 @@ ITEM_PIPELINES = {
     "newsbot.pipelines.store.StorePipeline": 300,
 }
 LOG_FORMATTER = "newsbot.logformatter.NewsbotLogFormatter"
+# Validation limits: beyond them a value is the debris of a broken page (reasons
+# title_too_long, too_many_authors, author_too_long, body_too_large).
+NEWSBOT_MAX_AUTHOR_CHARS = 200
+NEWSBOT_MAX_AUTHORS = 50
+NEWSBOT_MAX_BODY_BYTES = 1_000_000  # UTF-8
+NEWSBOT_MAX_TITLE_CHARS = 500
 # Invalid items, with their reasons, for a person to read and replay (`newsbot replay-rejects`).
 NEWSBOT_REJECTS_FILE = os.environ.get(
     "NEWSBOT_REJECTS_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/rejects-%(time)s.jsonl"

@@ -174,7 +174,7 @@ def test_limits_are_settings(tmp_path):
     validator = ValidatePipeline.from_crawler(crawler)
     validator.open_spider()
     with pytest.raises(DropItem):
-        validator.process_item(article(title="Eleven char", authors=["Kim", "Lee"]))
+        validator.process_item(article(title="Eleven char", authors=["Kim", "Lee"], body="12345"))
     with pytest.raises(DropItem):
         validator.process_item(article(authors=["Park"], body="123456"))
     validator.close_spider()
