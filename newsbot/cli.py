@@ -32,7 +32,7 @@ from newsbot.pipelines.validate import Limits, article_problems, rank_problems
 from newsbot.rejects import RejectsBySite
 from newsbot.rejects import default_template as default_rejects_template
 from newsbot.runner import run_job
-from newsbot.sanitize import clean_item
+from newsbot.sanitize import clean_item, printable
 from newsbot.storage import default_database_url
 from newsbot.storage.batches import save_batch
 from newsbot.storage.migrate import current_revision, upgrade
@@ -230,15 +230,15 @@ def _latest(store: SqlStore, args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         when = row["published_at"].astimezone(KST).strftime("%Y-%m-%d %H:%M KST")
-        authors = ", ".join(row["authors"]) or "-"
-        print(f"{when}  {row['article_id']:>14}  {row['title']}  ({authors})")
+        authors = printable(", ".join(row["authors"])) or "-"
+        print(f"{when}  {printable(row['article_id']):>14}  {printable(row['title'])}  ({authors})")
     return 0
 
 
 def _revisions(store: SqlStore, args: argparse.Namespace) -> int:
     rows = article_revisions(store.engine, args.article_id, site=args.site)
     if not rows:
-        print(f"no article {args.article_id} on {args.site}", file=sys.stderr)
+        print(f"no article {args.article_id!r} on {args.site!r}", file=sys.stderr)
         return 1
     if args.json:
         _print_json(rows)
@@ -247,7 +247,7 @@ def _revisions(store: SqlStore, args: argparse.Namespace) -> int:
         updated = row["updated_at"].astimezone(KST).isoformat() if row["updated_at"] else "-"
         print(
             f"revision {row['revision']}: crawled {row['crawled_at'].isoformat()}, "
-            f"updated {updated}, {len(row['body'])} characters, {row['title']}"
+            f"updated {updated}, {len(row['body'])} characters, {printable(row['title'])}"
         )
     return 0
 
@@ -261,8 +261,9 @@ def _rank_history(store: SqlStore, args: argparse.Namespace) -> int:
         _print_json([asdict(h) for h in histories])
         return 0
     for h in histories:
+        name = f"{printable(h.title)} ({printable(h.article_id or '-')})"
         print(
-            f"{h.title} ({h.article_id}): first seen {h.first_seen.isoformat()}, last seen "
+            f"{name}: first seen {h.first_seen.isoformat()}, last seen "
             f"{h.last_seen.isoformat()}, best rank {h.best_rank}, latest rank {h.latest_rank}, "
             f"{h.appearances} capture(s), {h.time_in_list} in the list"
         )
@@ -270,7 +271,8 @@ def _rank_history(store: SqlStore, args: argparse.Namespace) -> int:
 
 
 def _print_json(rows: list[dict[str, Any]]) -> None:
-    print(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
+    """Readable non-ASCII, but no raw control character, bidi override or lone surrogate."""
+    print(dumps(rows, default=str, indent=1))
 
 
 COMMANDS = {

@@ -74,3 +74,23 @@ def clean_item(item: Any) -> list[str]:
             adapter[name] = cleaned
             changed.append(name)
     return changed
+
+
+# For one line of terminal output: controls (C0, DEL, C1) and bidirectional overrides, which
+# can rewrite or reorder what a person sees.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_LINE_BREAKS = re.compile("[\t\n\v\f\r]+")
+
+
+def printable(text: str) -> str:
+    """``text`` made safe to print on one terminal line.
+
+    White-space controls become a space, lone surrogates U+FFFD (they cannot be printed),
+    and every other control character or bidirectional override is dropped.
+    """
+    if _UNPRINTABLE.search(text) is None:
+        return text
+    text = _LINE_BREAKS.sub(" ", text)
+    if _SURROGATE.search(text):
+        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return _UNPRINTABLE.sub("", text)
