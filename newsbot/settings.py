@@ -70,8 +70,10 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 
-# --- Items: validate, deduplicate, store ----------------------------------------------------
+# --- Items: clean, validate, deduplicate, store ---------------------------------------------
 ITEM_PIPELINES = {
+    # Lone surrogates and control characters out of every string, before anything reads them.
+    "newsbot.pipelines.sanitize.SanitizePipeline": 50,
     "newsbot.pipelines.validate.ValidatePipeline": 100,
     "newsbot.pipelines.dedupe.DedupePipeline": 200,
     "newsbot.pipelines.store.StorePipeline": 300,
