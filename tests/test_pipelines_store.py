@@ -271,3 +271,17 @@ def test_replay_picks_up_a_batch_left_claimed_by_a_dead_process(tmp_path):
         assert newsbot(args) == 0
         assert counts(url) == (3, 3, 0)
     assert list(spool.directory.iterdir()) == []
+
+
+def test_an_unreadable_spool_file_is_set_aside_not_replayed_forever(tmp_path, caplog):
+    spool = Spool(tmp_path / "spool")
+    broken = spool.write(ITEMS[:2], [])
+    broken.write_text(broken.read_text() + "{not json\n")
+    spool.write(ITEMS[2:5], [])
+    with postgres_database() as url:
+        args = ["--database-url", url, "replay-spool", "--spool-dir", str(spool.directory)]
+        assert newsbot(args) == 0
+        assert counts(url) == (3, 3, 0)
+    assert spool.files() == []
+    assert [p.name for p in spool.directory.iterdir()] == [f"{broken.name}.broken"]
+    assert "cannot be read" in caplog.text
