@@ -285,3 +285,19 @@ def test_an_unreadable_spool_file_is_set_aside_not_replayed_forever(tmp_path, ca
     assert spool.files() == []
     assert [p.name for p in spool.directory.iterdir()] == [f"{broken.name}.broken"]
     assert "cannot be read" in caplog.text
+
+
+def test_the_whole_lines_of_a_batch_whose_writer_died_are_replayed(tmp_path):
+    spool = Spool(tmp_path / "spool")
+    written = spool.write(ITEMS[:3], [])
+    lines = written.read_text().splitlines(keepends=True)
+    child = subprocess.Popen(["true"])
+    child.wait()
+    cut_short = written.with_name(f"{written.name}.tmp-{child.pid}")
+    cut_short.write_text("".join(lines[:2]) + lines[2][:40])  # died in the third line
+    written.unlink()
+    with postgres_database() as url:
+        args = ["--database-url", url, "replay-spool", "--spool-dir", str(spool.directory)]
+        assert newsbot(args) == 0
+        assert counts(url) == (2, 2, 0)
+    assert list(spool.directory.iterdir()) == []

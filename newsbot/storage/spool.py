@@ -7,7 +7,8 @@ half a batch under a name that is replayed; a write that fails removes its tempo
 Replaying claims a file by renaming it, stores its items with the store's idempotent writes,
 and deletes it only after the database committed them: a replay that fails part-way keeps
 what is left to be replayed again, without duplicates. Files claimed by a process that died
-are taken back.
+are taken back; a file that cannot be read at all is set aside as ``*.broken``, with an error
+in the log, rather than block every later replay.
 """
 
 from __future__ import annotations
@@ -73,6 +74,13 @@ class Spool:
                 outcome = replay_file(claimed, store)
                 for refusal in outcome.refused:
                     refuse(refusal)
+            except UnreadableBatch as error:  # no replay can help: set it aside for a person
+                aside = path.with_name(f"{path.name}.broken")
+                claimed.rename(aside)
+                logger.error(
+                    "Spooled batch %s cannot be read (%s); moved to %s", path, error, aside
+                )
+                continue
             except BaseException:
                 claimed.rename(path)
                 raise
@@ -100,11 +108,19 @@ class Spool:
                 _salvage(path, original)
 
 
+class UnreadableBatch(ValueError):
+    """A spool file that is not a batch of items (edited by hand, damaged on disk)."""
+
+
 def replay_file(path: Path, store: Store) -> BatchOutcome:
     """Store the items of one spool file, cleaned as the crawl cleans them."""
     articles: list[Article] = []
     ranks: list[PopularRank] = []
-    for item in _read(path):
+    try:
+        items = _read(path)
+    except (ValueError, KeyError, TypeError) as error:
+        raise UnreadableBatch(repr(error)) from error
+    for item in items:
         clean_item(item)
         if isinstance(item, Article):
             articles.append(item)
@@ -122,11 +138,11 @@ def _read(path: Path, partial: bool = False) -> list[Article | PopularRank]:
                 continue
             try:
                 record = json.loads(line)
-            except ValueError:
+                items.append(item_from_dict(record["type"], record["item"]))
+            except (ValueError, KeyError, TypeError):
                 if partial:
                     break
                 raise
-            items.append(item_from_dict(record["type"], record["item"]))
     return items
 
 
