@@ -179,3 +179,11 @@ def test_rank_history_title_match_is_literal_and_case_insensitive(hostile, datab
     assert [h.article_id for h in rank_history(engine, "up 100% IN q3")] == ["20230921000200"]
     assert [h.article_id for h in rank_history(engine, "EVIL")] == ["20230921000100"]
     assert newsbot(["--database-url", database_url, "rank-history", "E%l"]) == 1
+
+
+def test_rank_history_ignores_case_beyond_ascii(database_url):
+    store = open_store(database_url)
+    store.save_ranks([rank(1, T0, article_id="20230921000300", title="Été à Séoul")])
+    matched = [h.article_id for h in rank_history(store.engine, "ÉTÉ À SÉOUL")]
+    store.close()
+    assert matched == ["20230921000300"]
