@@ -24,14 +24,20 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from scrapy.settings import Settings
+
 from newsbot.extract.dates import KST
 from newsbot.items import Article, PopularRank
-from newsbot.pipelines.validate import article_problems, rank_problems
+from newsbot.pipelines.validate import Limits, article_problems, rank_problems
+from newsbot.rejects import RejectsBySite
+from newsbot.rejects import default_template as default_rejects_template
 from newsbot.runner import run_job
+from newsbot.sanitize import clean_item, printable
 from newsbot.storage import default_database_url
+from newsbot.storage.batches import save_batch
 from newsbot.storage.migrate import current_revision, upgrade
 from newsbot.storage.queries import article_revisions, latest_articles, rank_history
-from newsbot.storage.serialize import item_from_dict
+from newsbot.storage.serialize import dumps, item_from_dict
 from newsbot.storage.spool import Spool
 from newsbot.storage.sql import SqlStore
 
@@ -57,6 +63,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands.add_parser("migrate", help="apply database migrations")
     spool = commands.add_parser("replay-spool", help="store spooled batches")
     spool.add_argument("--spool-dir", default=None, help="default: NEWSBOT_SPOOL_DIR")
+    spool.add_argument(
+        "--rejects-file",
+        default=None,
+        help="where items the database refuses go, %%(name)s being their site "
+        "(default: NEWSBOT_REJECTS_FILE, else <exports>/%%(name)s/rejects-%%(time)s.jsonl)",
+    )
     rejects = commands.add_parser("replay-rejects", help="re-validate and store rejected items")
     rejects.add_argument("file", type=Path)
     latest = commands.add_parser("latest", help="latest articles")
@@ -143,43 +155,67 @@ def _replay_spool(store: SqlStore, args: argparse.Namespace) -> int:
     directory = args.spool_dir or os.environ.get(
         "NEWSBOT_SPOOL_DIR", f"{os.environ.get('NEWSBOT_EXPORTS_DIR', 'exports')}/spool"
     )
-    files, items = Spool(directory).drain(store)
+    rejects = RejectsBySite(args.rejects_file or default_rejects_template())
+    try:
+        files, items = Spool(directory).drain(
+            store,
+            refuse=lambda refusal: rejects.write(refusal.item, [refusal.reason], [refusal.message]),
+        )
+    finally:
+        rejects.close()
     print(f"replayed {items} items from {files} spooled batch(es) in {directory}")
+    if rejects.written:
+        paths = ", ".join(str(r.path) for r in rejects.files.values())
+        print(f"{rejects.written} item(s) refused by the database, written to {paths}")
     return 0
 
 
 def _replay_rejects(store: SqlStore, args: argparse.Namespace) -> int:
-    """Items that pass today's validation are stored; the rest are written back for review."""
+    """Items that pass today's validation are stored; the rest are written back for review.
+
+    Items are cleaned and checked exactly as in a crawl (same limits); an item the database
+    refuses is written back too, with its ``store_<Error>`` reason.
+    """
     now = datetime.now(UTC)
+    settings = Settings()
+    settings.setmodule("newsbot.settings")
+    limits = Limits.from_settings(settings)  # the crawl's limits
     valid_articles: list[Article] = []
     valid_ranks: list[PopularRank] = []
+    records: dict[int, dict[str, Any]] = {}  # id(item) → its record, for store refusals
     still: list[dict[str, Any]] = []
     for line in args.file.read_text(encoding="utf-8").splitlines():
         if not line.strip():
             continue
         record = json.loads(line)
         item = item_from_dict(record["item_type"], record["item"])
+        clean_item(item)
         hosts = record.get("allowed_domains") or []
         if isinstance(item, Article):
-            problems = article_problems(item, hosts, now)
+            problems = article_problems(item, hosts, now, limits)
         else:
-            problems = rank_problems(item, hosts)
+            problems = rank_problems(item, hosts, limits)
         if problems:
             record["reasons"] = [p.reason for p in problems]
             record["errors"] = [p.message for p in problems]
             still.append(record)
-        elif isinstance(item, Article):
+            continue
+        records[id(item)] = record
+        if isinstance(item, Article):
             valid_articles.append(item)
         else:
             valid_ranks.append(item)
-    store.save_articles(valid_articles)
-    store.save_ranks(valid_ranks)
-    stored = len(valid_articles) + len(valid_ranks)
+    outcome = save_batch(store, valid_articles, valid_ranks)
+    if outcome.error is not None:
+        raise outcome.error  # the database is away: the file is left as it is
+    for refusal in outcome.refused:
+        record = records[id(refusal.item)]
+        record["reasons"], record["errors"] = [refusal.reason], [refusal.message]
+        still.append(record)
+    stored = len(valid_articles) + len(valid_ranks) - len(outcome.refused)
     remaining = args.file.with_name(args.file.name + ".remaining")
     if still:
-        remaining.write_text(
-            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in still), encoding="utf-8"
-        )
+        remaining.write_text("".join(dumps(r) + "\n" for r in still), encoding="utf-8")
     print(
         f"stored {stored} item(s); {len(still)} still invalid"
         + (f", written to {remaining}" if still else "")
@@ -194,15 +230,15 @@ def _latest(store: SqlStore, args: argparse.Namespace) -> int:
         return 0
     for row in rows:
         when = row["published_at"].astimezone(KST).strftime("%Y-%m-%d %H:%M KST")
-        authors = ", ".join(row["authors"]) or "-"
-        print(f"{when}  {row['article_id']:>14}  {row['title']}  ({authors})")
+        authors = printable(", ".join(row["authors"])) or "-"
+        print(f"{when}  {printable(row['article_id']):>14}  {printable(row['title'])}  ({authors})")
     return 0
 
 
 def _revisions(store: SqlStore, args: argparse.Namespace) -> int:
     rows = article_revisions(store.engine, args.article_id, site=args.site)
     if not rows:
-        print(f"no article {args.article_id} on {args.site}", file=sys.stderr)
+        print(f"no article {args.article_id!r} on {args.site!r}", file=sys.stderr)
         return 1
     if args.json:
         _print_json(rows)
@@ -211,7 +247,7 @@ def _revisions(store: SqlStore, args: argparse.Namespace) -> int:
         updated = row["updated_at"].astimezone(KST).isoformat() if row["updated_at"] else "-"
         print(
             f"revision {row['revision']}: crawled {row['crawled_at'].isoformat()}, "
-            f"updated {updated}, {len(row['body'])} characters, {row['title']}"
+            f"updated {updated}, {len(row['body'])} characters, {printable(row['title'])}"
         )
     return 0
 
@@ -225,8 +261,9 @@ def _rank_history(store: SqlStore, args: argparse.Namespace) -> int:
         _print_json([asdict(h) for h in histories])
         return 0
     for h in histories:
+        name = f"{printable(h.title)} ({printable(h.article_id or '-')})"
         print(
-            f"{h.title} ({h.article_id}): first seen {h.first_seen.isoformat()}, last seen "
+            f"{name}: first seen {h.first_seen.isoformat()}, last seen "
             f"{h.last_seen.isoformat()}, best rank {h.best_rank}, latest rank {h.latest_rank}, "
             f"{h.appearances} capture(s), {h.time_in_list} in the list"
         )
@@ -234,7 +271,8 @@ def _rank_history(store: SqlStore, args: argparse.Namespace) -> int:
 
 
 def _print_json(rows: list[dict[str, Any]]) -> None:
-    print(json.dumps(rows, default=str, ensure_ascii=False, indent=1))
+    """Readable non-ASCII, but no raw control character, bidi override or lone surrogate."""
+    print(dumps(rows, default=str, indent=1))
 
 
 COMMANDS = {

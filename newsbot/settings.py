@@ -70,13 +70,21 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
 
-# --- Items: validate, deduplicate, store ----------------------------------------------------
+# --- Items: clean, validate, deduplicate, store ---------------------------------------------
 ITEM_PIPELINES = {
+    # Lone surrogates and control characters out of every string, before anything reads them.
+    "newsbot.pipelines.sanitize.SanitizePipeline": 50,
     "newsbot.pipelines.validate.ValidatePipeline": 100,
     "newsbot.pipelines.dedupe.DedupePipeline": 200,
     "newsbot.pipelines.store.StorePipeline": 300,
 }
 LOG_FORMATTER = "newsbot.logformatter.NewsbotLogFormatter"
+# Validation limits: beyond them a value is the debris of a broken page (reasons
+# title_too_long, too_many_authors, author_too_long, body_too_large).
+NEWSBOT_MAX_AUTHOR_CHARS = 200
+NEWSBOT_MAX_AUTHORS = 50
+NEWSBOT_MAX_BODY_BYTES = 1_000_000  # UTF-8
+NEWSBOT_MAX_TITLE_CHARS = 500
 # Invalid items, with their reasons, for a person to read and replay (`newsbot replay-rejects`).
 NEWSBOT_REJECTS_FILE = os.environ.get(
     "NEWSBOT_REJECTS_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/rejects-%(time)s.jsonl"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +13,8 @@ from newsbot.cli import main as newsbot
 from newsbot.pipelines.validate import ValidatePipeline
 from newsbot.storage import open_store
 from newsbot.storage.queries import article_revisions, latest_articles, rank_history
-from tests.factories import article, snapshot
+from newsbot.storage.serialize import item_to_dict
+from tests.factories import article, rank, snapshot
 from tests.pipelines import crawler_with_spider
 
 T0 = datetime(2023, 9, 22, 9, 0, tzinfo=UTC)
@@ -97,3 +99,91 @@ def test_rejects_replay_after_a_fix(database_url, tmp_path, capsys):
     store.close()
     remaining = (tmp_path / "rejects.jsonl.remaining").read_text().splitlines()
     assert [json.loads(line)["reasons"] for line in remaining] == [["missing_body"]]
+
+
+def test_replay_rejects_applies_the_limits_and_the_cleaning(database_url, tmp_path, capsys):
+    rejects = tmp_path / "rejects.jsonl"
+    items = [
+        article("20230911000813", title="x" * 501),
+        article("20230911000900", title="A\x00B\x1b"),
+    ]
+    records = [
+        {
+            "item_type": "Article",
+            "reasons": [],
+            "errors": [],
+            "allowed_domains": ["koreaherald.com"],
+            "item": item_to_dict(item),
+        }
+        for item in items
+    ]
+    rejects.write_text("".join(json.dumps(r) + "\n" for r in records))
+    assert newsbot(["--database-url", database_url, "replay-rejects", str(rejects)]) == 1
+    assert "stored 1 item(s); 1 still invalid" in capsys.readouterr().out
+    remaining = (tmp_path / "rejects.jsonl.remaining").read_text().splitlines()
+    assert [json.loads(line)["reasons"] for line in remaining] == [["title_too_long"]]
+    store = open_store(database_url)
+    [row] = latest_articles(store.engine)
+    store.close()
+    assert row["title"] == "AB"
+
+
+HOSTILE = "Evil\x1b]0;owned\x07 news\x9b2J \u202eend"
+# What must never reach a terminal raw: C0 controls (newline ends lines), DEL, C1, bidi overrides.
+CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.fixture
+def hostile(database_url):
+    store = open_store(database_url)
+    store.save_articles(
+        [article("20230921000100", title=HOSTILE, authors=["Kim\x1b[31m"], published_at=T0)]
+    )
+    store.save_ranks(
+        [
+            rank(1, T0, article_id="20230921000100", title=HOSTILE),
+            rank(2, T0, article_id="20230921000200", title="Exports up 100% in Q3"),
+        ]
+    )
+    yield store
+    store.close()
+
+
+COMMANDS = [["latest"], ["revisions", "20230921000100"], ["rank-history", "Evil"]]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_text_output_carries_no_control_characters(hostile, database_url, capsys, command):
+    assert newsbot(["--database-url", database_url, *command]) == 0
+    out = capsys.readouterr().out
+    assert "Evil" in out
+    assert "news" in out
+    assert CONTROLS.search(out) is None
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_json_output_escapes_control_characters(hostile, database_url, capsys, command):
+    assert newsbot(["--database-url", database_url, "--json", *command]) == 0
+    out = capsys.readouterr().out
+    assert CONTROLS.search(out) is None
+    assert json.loads(out)[0]["title"] == HOSTILE  # escaped, not lost
+
+
+def test_rank_history_title_match_is_literal_and_case_insensitive(hostile, database_url, capsys):
+    engine = hostile.engine
+    assert [h.article_id for h in rank_history(engine, "%")] == ["20230921000200"]
+    assert rank_history(engine, "E_il") == []
+    assert rank_history(engine, "_") == []
+    assert rank_history(engine, "\\") == []
+    assert [h.article_id for h in rank_history(engine, "100%")] == ["20230921000200"]
+    assert [h.article_id for h in rank_history(engine, "up 100% IN q3")] == ["20230921000200"]
+    assert [h.article_id for h in rank_history(engine, "EVIL")] == ["20230921000100"]
+    assert newsbot(["--database-url", database_url, "rank-history", "E%l"]) == 1
+
+
+def test_rank_history_ignores_case_beyond_ascii(database_url):
+    store = open_store(database_url)
+    store.save_ranks([rank(1, T0, article_id="20230921000300", title="Été à Séoul")])
+    matched = [h.article_id for h in rank_history(store.engine, "ÉTÉ À SÉOUL")]
+    store.close()
+    assert matched == ["20230921000300"]

@@ -70,6 +70,13 @@ ARTICLE_RULES = [
     ("bad_authors", {"authors": ["Yonhap", ""]}),
     ("bad_authors", {"authors": "Yonhap"}),
     ("bad_image", {"images": [{"url": "/relative.jpg", "caption": None}]}),
+    ("title_too_long", {"title": "x" * 1_000_000}),
+    ("title_too_long", {"title": "x" * 501}),
+    ("too_many_authors", {"authors": [f"Reporter {i}" for i in range(20_000)]}),
+    ("too_many_authors", {"authors": [f"Reporter {i}" for i in range(51)]}),
+    ("author_too_long", {"authors": ["Yonhap", "y" * 201]}),
+    ("body_too_large", {"body": "b" * (120 * 1024 * 1024)}),
+    ("body_too_large", {"body": "가" * 333_334}),  # 1,000,002 bytes in UTF-8
 ]
 
 
@@ -101,6 +108,7 @@ RANK_RULES = [
     ("missing_source_url", {"source_url": None}),
     ("missing_captured_at", {"captured_at": None}),
     ("naive_captured_at", {"captured_at": NAIVE}),
+    ("title_too_long", {"title": "x" * 501}),
 ]
 
 
@@ -133,3 +141,45 @@ def test_every_problem_is_reported_at_once(pipeline, tmp_path):
         pipeline.process_item(article(title=None, body="", published_at=None))
     [record] = rejects(tmp_path)
     assert {"missing_title", "missing_body", "missing_published_at"} <= set(record["reasons"])
+
+
+def test_rejects_keep_text_that_is_not_valid_unicode(pipeline, tmp_path):
+    with pytest.raises(DropItem):
+        pipeline.process_item(article(title="Broken \ud800 title", body=None))
+    (tmp_path / "rejects-koreaherald.jsonl").read_bytes().decode("utf-8")  # valid UTF-8
+    [record] = rejects(tmp_path)
+    assert record["reasons"] == ["missing_body"]
+    assert record["item"]["title"] == "Broken \ud800 title"
+
+
+def test_items_at_the_limits_pass(pipeline):
+    at_limits = article(
+        title="t" * 500,
+        authors=[f"{i:02d}" + "a" * 198 for i in range(50)],
+        body="가" * 333_333 + "b",  # 1,000,000 bytes in UTF-8
+    )
+    assert pipeline.process_item(at_limits) is at_limits
+
+
+def test_limits_are_settings(tmp_path):
+    crawler = crawler_with_spider(
+        {
+            "NEWSBOT_REJECTS_FILE": str(tmp_path / "rejects-%(name)s.jsonl"),
+            "NEWSBOT_MAX_TITLE_CHARS": 10,
+            "NEWSBOT_MAX_AUTHORS": 1,
+            "NEWSBOT_MAX_AUTHOR_CHARS": 3,
+            "NEWSBOT_MAX_BODY_BYTES": 5,
+        }
+    )
+    validator = ValidatePipeline.from_crawler(crawler)
+    validator.open_spider()
+    with pytest.raises(DropItem):
+        validator.process_item(article(title="Eleven char", authors=["Kim", "Lee"], body="12345"))
+    with pytest.raises(DropItem):
+        validator.process_item(article(authors=["Park"], body="123456"))
+    validator.close_spider()
+    reasons = [set(record["reasons"]) for record in rejects(tmp_path)]
+    assert reasons == [
+        {"title_too_long", "too_many_authors"},
+        {"title_too_long", "author_too_long", "body_too_large"},
+    ]

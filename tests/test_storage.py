@@ -181,3 +181,42 @@ def test_outdated_schema_without_auto_migrate_is_refused(database_url):
     with pytest.raises(SchemaOutdated, match="newsbot migrate"):
         strict.known_article_ids("koreaherald", ["x"])
     strict.close()
+
+
+def test_a_batch_keeps_exact_counts_around_the_items_it_refuses(store):
+    from newsbot.storage.batches import save_batch
+
+    store.save_articles([article("20230911000001"), article("20230911000002")])
+    batch = [
+        article("20230911000001"),  # unchanged
+        article("20230911000002", body="Corrected."),  # revised
+        article("20230911000003", title="Bad \ud800"),  # cannot be encoded
+        article("20230911000004"),  # new
+    ]
+    outcome = save_batch(store, batch, snapshot(datetime(2023, 9, 22, tzinfo=UTC), ["a", "b"]))
+    saved = outcome.saved
+    assert (saved.new, saved.revised, saved.unchanged) == (1, 1, 1)
+    assert outcome.ranks_stored == 2
+    [refusal] = outcome.refused
+    assert refusal.item is batch[2]
+    assert refusal.reason == "store_UnicodeEncodeError"
+    assert outcome.error is None
+    assert count(store, ArticleRow) == 3
+    assert count(store, ArticleRevisionRow) == 4
+
+
+def test_an_unreachable_database_stops_the_batch_and_keeps_it_whole(tmp_path):
+    from newsbot.storage.batches import is_connectivity_error, save_batch
+    from tests.tcpproxy import TcpProxy
+
+    closed = TcpProxy("127.0.0.1", 5432)
+    closed.cut()
+    dead = open_store(f"postgresql+psycopg://postgres@127.0.0.1:{closed.port}/test")
+    articles = [article("20230911000001"), article("20230911000002", title="Bad \ud800")]
+    ranks = snapshot(datetime(2023, 9, 22, tzinfo=UTC), ["a"])
+    outcome = save_batch(dead, articles, ranks)
+    dead.close()
+    assert is_connectivity_error(outcome.error)
+    assert outcome.refused == []  # nothing is blamed on the data while the database is away
+    assert outcome.unsaved_articles == articles
+    assert outcome.unsaved_ranks == ranks

@@ -4,7 +4,10 @@ Batches are written by one worker thread, in order, so the crawl never waits on 
 unless too many batches are pending. A batch the database cannot take (it is down, the
 connection was cut) goes to the on-disk spool and is replayed after the next successful write,
 at the end of the crawl, or by ``newsbot replay-spool``. Writes are idempotent upserts, so a
-replay never duplicates a row.
+replay never duplicates a row. An item the database refuses for its data (a NUL byte on
+PostgreSQL, text that cannot be encoded) is found by splitting its batch and goes to the
+crawl's rejects file, as ``newsbot/invalid/<Item>/store_<Error>``; the rest of the batch is
+stored.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import NotConfigured
 
 from newsbot.items import Article, PopularRank
+from newsbot.rejects import RejectsFile, crawler_rejects, reject, source_url
 from newsbot.storage import Store
+from newsbot.storage.batches import BatchOutcome, Refusal, is_connectivity_error, save_batch
 from newsbot.storage.crawler import crawler_store
 from newsbot.storage.spool import Spool
 
@@ -47,6 +52,8 @@ class StorePipeline:
         self.flush_seconds = flush_seconds
         self.spool = spool
         self.store: Store | None = None
+        self.rejects: RejectsFile | None = None
+        self.hosts: list[str] = []
         self.articles: list[Article] = []
         self.ranks: list[PopularRank] = []
         self.pending: list[Future[None]] = []
@@ -76,8 +83,12 @@ class StorePipeline:
         return self.crawler.stats
 
     def open_spider(self) -> None:
-        """Get the crawl's store (connections open lazily)."""
+        """Get the crawl's store (connections open lazily) and its rejects file."""
         self.store = crawler_store(self.crawler)
+        self.rejects = crawler_rejects(self.crawler)
+        spider = self.crawler.spider
+        self.hosts = list(getattr(spider, "allowed_domains", None) or [])
+        self.spool.recover()  # batches left claimed by a crawl that died are replayed too
 
     async def process_item(self, item: Any) -> Any:
         """Buffer the item; hand a full (or old) batch to the writer thread.
@@ -121,6 +132,8 @@ class StorePipeline:
         self.pending.clear()
         await asyncio.wrap_future(self.executor.submit(self._drain_spool))
         self.executor.shutdown(wait=True)
+        if self.rejects is not None:
+            self.rejects.close()
         left = self.spool.files()
         if left:
             self.stats.set_value("newsbot/spool/pending_files", len(left))
@@ -149,13 +162,14 @@ class StorePipeline:
 
     def _write(self, articles: list[Article], ranks: list[PopularRank]) -> None:
         assert self.store is not None  # noqa: S101 - set in open_spider
-        try:
-            saved = self.store.save_articles(articles)
-            stored_ranks = self.store.save_ranks(ranks)
-        except Exception as error:  # any failure: keep the batch on disk
-            path = self.spool.write(articles, ranks)
+        outcome = save_batch(self.store, articles, ranks)
+        self._count(outcome)
+        error = outcome.error
+        if error is not None:  # the database is away: keep what it did not take on disk
+            unsaved = [*outcome.unsaved_articles, *outcome.unsaved_ranks]
+            path = self.spool.write(outcome.unsaved_articles, outcome.unsaved_ranks)
             self.stats.inc_value("newsbot/spool/batches")
-            self.stats.inc_value("newsbot/spool/items", len(articles) + len(ranks))
+            self.stats.inc_value("newsbot/spool/items", len(unsaved))
             self.stats.inc_value(f"newsbot/store/errors/{type(error).__name__}")
             if not self.outage:
                 logger.warning("Database unavailable (%s); spooling to %s", error, path.parent)
@@ -164,20 +178,43 @@ class StorePipeline:
         if self.outage:
             logger.warning("Database is back; replaying spooled batches")
             self.outage = False
-        self.stats.inc_value("newsbot/saved/Article/new", saved.new)
-        self.stats.inc_value("newsbot/saved/Article/revised", saved.revised)
-        self.stats.inc_value("newsbot/saved/Article/unchanged", saved.unchanged)
-        self.stats.inc_value("newsbot/saved/PopularRank", stored_ranks)
         self._drain_spool()
+
+    def _count(self, outcome: BatchOutcome) -> None:
+        self.stats.inc_value("newsbot/saved/Article/new", outcome.saved.new)
+        self.stats.inc_value("newsbot/saved/Article/revised", outcome.saved.revised)
+        self.stats.inc_value("newsbot/saved/Article/unchanged", outcome.saved.unchanged)
+        self.stats.inc_value("newsbot/saved/PopularRank", outcome.ranks_stored)
+        for refusal in outcome.refused:
+            self._refuse(refusal)
+
+    def _refuse(self, refusal: Refusal) -> None:
+        """An item the database refused for its data: to the rejects file, with its message."""
+        item = refusal.item
+        logger.warning(
+            "Database refused %s from %s (%s): %r",
+            type(item).__name__, source_url(item), refusal.reason, refusal.message,
+        )  # fmt: skip
+        reject(
+            item,
+            [refusal.reason],
+            [refusal.message],
+            rejects=self.rejects,
+            stats=self.stats,
+            allowed_domains=self.hosts,
+        )
 
     def _drain_spool(self) -> None:
         if self.store is None or not self.spool.files():
             return
         try:
-            files, items = self.spool.drain(self.store)
-        except Exception as error:  # still down: the files stay for later
-            logger.info("Spool not replayed yet: %s", error)
-            self.outage = True
+            files, items = self.spool.drain(self.store, refuse=self._refuse)
+        except Exception as error:  # the files stay for later
+            if is_connectivity_error(error):
+                logger.info("Spool not replayed yet: %s", error)  # still down
+                self.outage = True
+            else:
+                logger.error("Spool not replayed: %r", error)
             return
         self.stats.inc_value("newsbot/spool/replayed_batches", files)
         self.stats.inc_value("newsbot/spool/replayed_items", items)

@@ -7,23 +7,22 @@ file that a person can read and replay after a fix (``newsbot replay-rejects FIL
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import DropItem
 
 from newsbot.items import Article, PopularRank
+from newsbot.rejects import RejectsFile, crawler_rejects, reject
 from newsbot.sites import all_sites
-from newsbot.storage.serialize import item_to_dict
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +34,36 @@ EARLIEST = datetime(1950, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
+class Limits:
+    """Sizes past which a value is the debris of a broken page, not news.
+
+    Such values would also bloat the database, the feeds and every revision.
+    """
+
+    title_chars: int = 500
+    authors: int = 50
+    author_chars: int = 200
+    body_bytes: int = 1_000_000  # UTF-8
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> Limits:
+        """Limits from the ``NEWSBOT_MAX_*`` settings.
+
+        ``NEWSBOT_MAX_TITLE_CHARS``, ``NEWSBOT_MAX_AUTHORS``, ``NEWSBOT_MAX_AUTHOR_CHARS``,
+        ``NEWSBOT_MAX_BODY_BYTES``; a missing one keeps its default.
+        """
+        return cls(
+            title_chars=settings.getint("NEWSBOT_MAX_TITLE_CHARS", cls.title_chars),
+            authors=settings.getint("NEWSBOT_MAX_AUTHORS", cls.authors),
+            author_chars=settings.getint("NEWSBOT_MAX_AUTHOR_CHARS", cls.author_chars),
+            body_bytes=settings.getint("NEWSBOT_MAX_BODY_BYTES", cls.body_bytes),
+        )
+
+
+DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
 class Problem:
     """Why an item is invalid: a stats key suffix and a sentence for people."""
 
@@ -42,10 +71,14 @@ class Problem:
     message: str
 
 
-def article_problems(article: Article, hosts: Iterable[str], now: datetime) -> list[Problem]:
+def article_problems(
+    article: Article, hosts: Iterable[str], now: datetime, limits: Limits = DEFAULT_LIMITS
+) -> list[Problem]:
     """Everything wrong with an article; empty when it is valid."""
     problems = _url_problems("url", article.url, hosts)
     problems += _text_problems(article, ("site", "article_id", "title", "body"))
+    problems += _title_problems(article.title, limits)
+    problems += _size_problems(article, limits)
     site = SITES_BY_NAME.get(article.site or "")
     if article.site and site is None:
         problems.append(Problem("unknown_site", f"no site named {article.site!r}"))
@@ -72,15 +105,52 @@ def article_problems(article: Article, hosts: Iterable[str], now: datetime) -> l
     return problems
 
 
-def rank_problems(rank: PopularRank, hosts: Iterable[str]) -> list[Problem]:
+def rank_problems(
+    rank: PopularRank, hosts: Iterable[str], limits: Limits = DEFAULT_LIMITS
+) -> list[Problem]:
     """Everything wrong with one ranking entry taken alone; empty when it is valid."""
     problems = _url_problems("url", rank.url, hosts)
     problems += _url_problems("source_url", rank.source_url, hosts)
     problems += _text_problems(rank, ("site", "list_name", "title", "article_id"))
+    problems += _title_problems(rank.title, limits)
     if not isinstance(rank.rank, int) or isinstance(rank.rank, bool) or rank.rank < 1:
         problems.append(Problem("bad_rank", f"rank must be a whole number ≥ 1, got {rank.rank!r}"))
     problems += _time_problems("captured_at", rank.captured_at, required=True)
     return problems
+
+
+def _title_problems(title: Any, limits: Limits) -> list[Problem]:
+    if isinstance(title, str) and len(title) > limits.title_chars:
+        message = f"title has {len(title)} characters (at most {limits.title_chars})"
+        return [Problem("title_too_long", message)]
+    return []
+
+
+def _size_problems(article: Article, limits: Limits) -> list[Problem]:
+    problems = []
+    authors = article.authors
+    if isinstance(authors, list):
+        if len(authors) > limits.authors:
+            message = f"{len(authors)} authors (at most {limits.authors})"
+            problems.append(Problem("too_many_authors", message))
+        longest = max((len(a) for a in authors if isinstance(a, str)), default=0)
+        if longest > limits.author_chars:
+            message = f"an author name has {longest} characters (at most {limits.author_chars})"
+            problems.append(Problem("author_too_long", message))
+    body = article.body
+    if isinstance(body, str) and _utf8_over(body, limits.body_bytes):
+        message = f"body has over {limits.body_bytes} bytes in UTF-8"
+        problems.append(Problem("body_too_large", message))
+    return problems
+
+
+def _utf8_over(text: str, limit: int) -> bool:
+    """Whether ``text`` takes more than ``limit`` bytes in UTF-8, encoding it only if needed."""
+    if len(text) > limit:  # at least a byte per character
+        return True
+    if len(text) * 4 <= limit:  # at most four
+        return False
+    return len(text.encode("utf-8", "surrogatepass")) > limit
 
 
 def _text_problems(item: Any, names: Iterable[str]) -> list[Problem]:
@@ -124,34 +194,12 @@ def _time_problems(name: str, value: Any, required: bool) -> list[Problem]:
     return []
 
 
-class RejectsFile:
-    """Rejected items as JSON lines: what, why, from where; flushed line by line."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        self._handle: IO[str] | None = None
-
-    def write(self, record: dict[str, Any]) -> None:
-        """Append one rejected item."""
-        if self._handle is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._handle = self.path.open("a", encoding="utf-8")
-        self._handle.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
-        self._handle.flush()
-
-    def close(self) -> None:
-        """Close the file if anything was written."""
-        if self._handle is not None:
-            self._handle.close()
-            self._handle = None
-
-
 class ValidatePipeline:
     """Drop invalid items, with reasons in stats, the log and the rejects file."""
 
-    def __init__(self, crawler: Crawler, rejects_template: str) -> None:
+    def __init__(self, crawler: Crawler, limits: Limits = DEFAULT_LIMITS) -> None:
         self.crawler = crawler
-        self.rejects_template = rejects_template
+        self.limits = limits
         self.rejects: RejectsFile | None = None
         self.hosts: list[str] = []
         # rank → article id per snapshot, to catch two entries claiming the same place.
@@ -159,17 +207,18 @@ class ValidatePipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
-        """Rejects go to ``NEWSBOT_REJECTS_FILE`` (``%(name)s``, ``%(time)s`` allowed)."""
-        return cls(crawler, crawler.settings.get("NEWSBOT_REJECTS_FILE"))
+        """Rejects go to ``NEWSBOT_REJECTS_FILE`` (``%(name)s``, ``%(time)s`` allowed).
+
+        Size limits come from the ``NEWSBOT_MAX_*`` settings (see :class:`Limits`).
+        """
+        return cls(crawler, Limits.from_settings(crawler.settings))
 
     def open_spider(self) -> None:
         """Learn the crawled site's hosts and where rejects go."""
         spider = self.crawler.spider
         assert spider is not None  # noqa: S101 - pipelines open with the spider
         self.hosts = list(getattr(spider, "allowed_domains", None) or [])
-        stamp = datetime.now(UTC).replace(microsecond=0).isoformat().replace(":", "-")
-        path = self.rejects_template % {"name": spider.name, "time": stamp}
-        self.rejects = RejectsFile(Path(path))
+        self.rejects = crawler_rejects(self.crawler)
 
     def close_spider(self) -> None:
         """Close the rejects file."""
@@ -179,33 +228,24 @@ class ValidatePipeline:
     def process_item(self, item: Any) -> Any:
         """Return a valid item; drop an invalid one."""
         if isinstance(item, Article):
-            problems = article_problems(item, self.hosts, datetime.now(UTC))
+            problems = article_problems(item, self.hosts, datetime.now(UTC), self.limits)
             source = item.url
         elif isinstance(item, PopularRank):
-            problems = rank_problems(item, self.hosts) + self._rank_clash(item)
+            problems = rank_problems(item, self.hosts, self.limits) + self._rank_clash(item)
             source = item.source_url
         else:
             return item
         if not problems:
             return item
         kind = type(item).__name__
-        stats = self.crawler.stats
-        assert stats is not None  # noqa: S101 - a running crawl has stats
-        for problem in problems:
-            stats.inc_value(f"newsbot/invalid/{kind}/{problem.reason}")
-        stats.inc_value(f"newsbot/invalid/{kind}")
-        if self.rejects is not None:
-            self.rejects.write(
-                {
-                    "rejected_at": datetime.now(UTC).isoformat(),
-                    "item_type": kind,
-                    "reasons": [p.reason for p in problems],
-                    "errors": [p.message for p in problems],
-                    "source_url": source,
-                    "allowed_domains": self.hosts,
-                    "item": item_to_dict(item),
-                }
-            )
+        reject(
+            item,
+            [p.reason for p in problems],
+            [p.message for p in problems],
+            rejects=self.rejects,
+            stats=self.crawler.stats,
+            allowed_domains=self.hosts,
+        )
         raise DropItem(f"invalid {kind} from {source}: " + "; ".join(p.message for p in problems))
 
     def _rank_clash(self, rank: PopularRank) -> list[Problem]:

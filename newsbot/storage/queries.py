@@ -78,7 +78,11 @@ def rank_history(
     list_name: str = "most_popular",
     site: str = "koreaherald",
 ) -> list[RankHistory]:
-    """Rank history of the articles whose id is ``match`` or whose title contains it."""
+    """Rank history of the articles whose id is ``match`` or whose title contains it.
+
+    The title match ignores case (on PostgreSQL too) and takes ``%``, ``_`` and the
+    backslash literally: they are escaped, not LIKE wildcards.
+    """
     with engine.connect() as connection:
         captures = [
             row.captured_at
@@ -99,7 +103,10 @@ def rank_history(
             .where(
                 PopularSnapshotRow.site == site,
                 PopularSnapshotRow.list_name == list_name,
-                or_(PopularRankRow.article_id == match, PopularRankRow.title.contains(match)),
+                or_(
+                    PopularRankRow.article_id == match,
+                    PopularRankRow.title.icontains(match, autoescape=True),
+                ),
             )
             .order_by(PopularSnapshotRow.captured_at)
         ).all()

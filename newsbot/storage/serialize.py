@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import asdict, fields
 from datetime import datetime
 from typing import Any
@@ -27,6 +28,22 @@ CONTENT_FIELDS = (
     "body",
     "images",
 )
+
+
+# What json.dumps(ensure_ascii=False) leaves raw although it is unsafe: DEL and C1 controls
+# (terminals act on them), lone surrogates (not encodable as UTF-8), the line and paragraph
+# separators, and bidirectional overrides (they reorder what a person reads).
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def dumps(value: Any, **options: Any) -> str:
+    r"""JSON that keeps non-ASCII text readable yet is always valid UTF-8 and safe to print.
+
+    The characters json.dumps leaves raw can only occur inside JSON strings, so writing
+    them as ``\uXXXX`` escapes keeps the JSON equivalent: loading it gives the same value.
+    """
+    text = json.dumps(value, ensure_ascii=False, **options)
+    return _UNSAFE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def item_to_dict(item: Article | PopularRank) -> dict[str, Any]:

@@ -60,6 +60,8 @@ def _sqlite_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
     # WAL lets readers and the writer overlap; foreign keys are off by default in SQLite.
     # The driver's own transaction handling is turned off so that _sqlite_begin decides.
     dbapi_connection.isolation_level = None
+    # SQLite's lower() knows only ASCII; PostgreSQL's knows every script. Same answers on both.
+    dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     # WAL is a property of the database file: set once, by the first connection ever. Two
@@ -74,6 +76,10 @@ def _sqlite_connect(dbapi_connection: Any, record: ConnectionPoolEntry) -> None:
                 raise
             time.sleep(0.05)
     cursor.close()
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _sqlite_begin(connection: Connection) -> None:
