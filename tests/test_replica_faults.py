@@ -144,6 +144,10 @@ def test_truth_json_gives_each_article_its_outcome_and_fault(current):
         truth = json.load(answer)
     assert truth["faults"]["seed"] == SEED
     assert truth["faults"]["pages"] == current.replica.faults.pages
+    catalogue = truth["faults"]["catalogue"]
+    assert set(catalogue) == set(current.replica.faults.pages.values())
+    assert catalogue["redirect_file"]["outcome"] == "lost:redirect_scheme"
+    assert catalogue["http_500"]["transient"] is True
     outcomes = current.replica.expected_outcomes()
     faults = current.replica.faults.article_faults()
     assert {a["article_id"]: a["expected"] for a in truth["articles"]} == outcomes
@@ -411,6 +415,7 @@ def test_command_line_serves_faults_from_a_seed():
         assert process.stdout is not None
         banner = process.stdout.readline()
         assert "faults from seed 5" in banner
+        assert process.stdout.readline().startswith("expected: 1 lost:http_404, 1 lost:http_410")
         base = re.search(r"http://127\.0\.0\.1:\d+", process.stdout.readline())
         assert base
         with urllib.request.urlopen(f"{base.group()}/_replica/truth.json", timeout=10) as a:
@@ -421,7 +426,8 @@ def test_command_line_serves_faults_from_a_seed():
         if process.stdout:
             process.stdout.close()
     plan = plan_faults(build_corpus("current", 60), 5)
-    assert truth["faults"] == {"seed": 5, "pages": plan.pages}
+    assert truth["faults"]["seed"] == 5
+    assert truth["faults"]["pages"] == plan.pages
 
 
 def test_stalled_connections_end_when_the_client_hangs_up(current):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections import Counter
 
 from newsbot.replica.corpus import LAYOUTS, build_corpus
 from newsbot.replica.drift import DRIFT_MODES
@@ -44,6 +45,9 @@ def main(argv: list[str] | None = None) -> None:
     )
     faults = f", faults from seed {args.faults}" if args.faults is not None else ""
     print(f"Korea Herald replica ({args.layout} layout, {args.articles} articles{faults})")
+    if server.replica.faults is not None:
+        outcomes = Counter(server.replica.expected_outcomes().values())
+        print("expected: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))
     print(f"serving {server.base_url}/  (truth: {server.base_url}/_replica/truth.json)", flush=True)
     try:
         server.serve_forever()

@@ -58,11 +58,6 @@ class Fault:
     layouts: tuple[str, ...] = LAYOUTS
     transient: bool = False  # first attempt only
 
-    @property
-    def lost(self) -> bool:
-        """True when the page cannot be read, whatever the crawler does."""
-        return self.outcome.startswith("lost:")
-
 
 ARTICLE_FAULTS = (
     Fault("http_500", "stored", "500 on the first attempt", transient=True),
@@ -132,7 +127,8 @@ def plan_faults(corpus: Corpus, seed: int) -> FaultPlan:
     """
     rng = random.Random(f"faults-{seed}-{corpus.layout}")
     faults = [f for f in ARTICLE_FAULTS if corpus.layout in f.layouts]
-    candidates = [a.article_id for a in first_listed(corpus) if a.article_id not in popular(corpus)]
+    ranked = set(corpus.popular_ids)
+    candidates = [a.article_id for a in first_listed(corpus) if a.article_id not in ranked]
     if len(candidates) < len(faults):
         raise ValueError(
             f"{len(faults)} faults need {len(faults)} articles on first list pages, "
@@ -146,11 +142,6 @@ def plan_faults(corpus: Corpus, seed: int) -> FaultPlan:
     for section in rng.sample(SECTIONS, FAULTY_LIST_PAGES):
         pages[f"list:{section.name}:1"] = rng.choice(PAGE_FAULTS).name
     return FaultPlan(seed, corpus.layout, pages)
-
-
-def popular(corpus: Corpus) -> set[str]:
-    """Ids of the Most Popular articles."""
-    return set(corpus.popular_ids)
 
 
 def first_listed(corpus: Corpus) -> list[ArticleTruth]:

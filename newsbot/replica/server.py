@@ -201,7 +201,7 @@ def _truth_json(corpus: Corpus, plan: faulty.FaultPlan | None = None) -> str:
             "layout": corpus.layout,
             "now": corpus.now.isoformat(),
             "most_popular": corpus.popular_ids,
-            "faults": {"seed": plan.seed, "pages": plan.pages} if plan else None,
+            "faults": _faults_json(plan) if plan else None,
             "articles": [
                 {
                     "article_id": a.article_id,
@@ -220,6 +220,23 @@ def _truth_json(corpus: Corpus, plan: faulty.FaultPlan | None = None) -> str:
         ensure_ascii=False,
         indent=1,
     )
+
+
+def _faults_json(plan: faulty.FaultPlan) -> dict[str, Any]:
+    used = set(plan.pages.values())
+    return {
+        "seed": plan.seed,
+        "pages": plan.pages,
+        "catalogue": {
+            fault.name: {
+                "outcome": fault.outcome,
+                "transient": fault.transient,
+                "description": fault.description,
+            }
+            for fault in faulty.ARTICLE_FAULTS
+            if fault.name in used
+        },
+    }
 
 
 class _Handler(BaseHTTPRequestHandler):
