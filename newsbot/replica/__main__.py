@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+from collections import Counter
 
 from newsbot.replica.corpus import LAYOUTS, build_corpus
 from newsbot.replica.drift import DRIFT_MODES
@@ -27,12 +28,26 @@ def main(argv: list[str] | None = None) -> None:
         "classes renamed); modes: "
         + "; ".join(f"{mode} ({layout}): {what}" for mode, (layout, what) in DRIFT_MODES.items()),
     )
+    parser.add_argument(
+        "--faults",
+        type=int,
+        metavar="SEED",
+        help="inject faults (errors, resets, stalls, redirects, bad bodies) chosen by SEED; "
+        "the truth gives each article's expected outcome",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     server = ReplicaServer(
-        build_corpus(args.layout, args.articles), port=args.port, drift=args.drift or False
+        build_corpus(args.layout, args.articles),
+        port=args.port,
+        drift=args.drift or False,
+        faults=args.faults,
     )
-    print(f"Korea Herald replica ({args.layout} layout, {args.articles} articles)")
+    faults = f", faults from seed {args.faults}" if args.faults is not None else ""
+    print(f"Korea Herald replica ({args.layout} layout, {args.articles} articles{faults})")
+    if server.replica.faults is not None:
+        outcomes = Counter(server.replica.expected_outcomes().values())
+        print("expected: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))
     print(f"serving {server.base_url}/  (truth: {server.base_url}/_replica/truth.json)", flush=True)
     try:
         server.serve_forever()
