@@ -65,3 +65,30 @@ def test_author_names_survive_deep_nesting():
         nested = [nested]
     assert author_names([nested, "Lee"]) == ["Kim", "Lee"]
     assert author_names(5) == []
+
+
+@pytest.mark.parametrize(
+    ("headline", "date"),
+    [
+        ("Korea\\ud800’s chip exports hit record high", "2025-12-15T09:30:00"),
+        ("Korea’s chip exports hit record high", "2025-12-\\udc0015T09:30:00"),
+    ],
+    ids=["lone_surrogate_in_headline", "lone_surrogate_in_date"],
+)
+def test_damaged_json_ld_strings_give_way_to_the_visible_page(headline, date):
+    """A lone surrogate is a character lost on the way: the clean meta/h1 copy is the record."""
+    directory = FIXTURES / "koreaherald" / "article-current-jsonld"
+    fixture = load_fixture(directory)
+    html = (directory / "page.html").read_text(encoding="utf-8")
+    html = html.replace(
+        '"headline":"Korea’s chip exports hit record high - The Korea Herald"',
+        f'"headline":"{headline}"',
+    ).replace('"datePublished":"2025-12-15T09:30:00"', f'"datePublished":"{date}"')
+    page = Page.from_html(fixture.page.url, html, fixture.page.crawled_at)
+    layout = SITE.article_layout(page)
+    assert layout is not None
+    article = layout.parse_article(page, fixture.meta["section"])
+    want = fixture.expected["article"]
+    assert article.title == want["title"]
+    assert article.published_at is not None
+    assert article.published_at.isoformat() == want["published_at"]
