@@ -36,6 +36,17 @@ def clean_text(text: str) -> str:
     return _CONTROLS.sub("", text)
 
 
+def is_damaged(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate: a character lost on the way, not one to guess.
+
+    Parsers use it to prefer another intact copy of a field (``og:title``, the ``<h1>``) over a
+    structured-data string that cleaning could only patch with U+FFFD.
+    """
+    if _SURROGATE.search(text) is None:
+        return False
+    return "\ufffd" in text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def clean_value(value: Any) -> Any:
     """:func:`clean_text` applied to every string in ``value``.
 

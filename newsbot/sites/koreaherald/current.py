@@ -16,6 +16,7 @@ from newsbot.extract.text import NOT_HIDDEN, clean_text, node_text, node_texts
 from newsbot.items import Article, Image
 from newsbot.loaders import ArticleLoader
 from newsbot.page import Page
+from newsbot.sanitize import is_damaged
 from newsbot.sites.base import Layout, ListPage, Teaser, next_page_link
 from newsbot.sites.base import require_article_fields as require
 from newsbot.sites.koreaherald.urls import SITE_NAME, article_id_of, canonical_article_url
@@ -83,7 +84,8 @@ class CurrentLayout(Layout):
 
 
 def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+    """A JSON-LD string, unless damaged: then the meta tags and the visible page decide."""
+    return value if isinstance(value, str) and not is_damaged(value) else None
 
 
 def _images(page: Page) -> list[Image]:
