@@ -1,0 +1,91 @@
+"""Every page a crawl loses is counted with its reason, logged and listed; limits are enforced.
+
+Real crawls (``scrapy crawl`` in a subprocess) against a replica whose chosen pages fail as
+real servers fail (tests/faults.py), all on 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import socket
+from types import SimpleNamespace
+
+from newsbot.replica.corpus import SECTION_BY_NAME
+from tests.crawling import crawl
+from tests.faults import serving_faults
+
+NATIONAL = SECTION_BY_NAME["National"]
+LIMITS = [
+    "-a", "sections=National", "-a", "popular=skip",
+    "-s", "DOWNLOAD_MAXSIZE=100000", "-s", "DOWNLOAD_WARNSIZE=50000",
+    "-s", "DOWNLOAD_TIMEOUT=1", "-s", "RETRY_TIMES=1",
+]  # fmt: skip
+LOSSES = {
+    "http_403": "http_403",
+    "http_404": "http_404",
+    "http_410": "http_410",
+    "redirect_self": "redirect_loop",
+    "redirect_chain": "redirect_loop",
+    "redirect_offsite": "redirect_offsite",
+    "redirect_file": "redirect_scheme",
+    "json": "not_html",
+    "stall": "timeout",
+    "reset": "connection_lost",
+    "truncated": "truncated",
+    "too_large": "too_large",
+    "too_large_streamed": "too_large",
+    "gzip_bomb": "too_large",
+}
+
+
+def lost_counters(stats):
+    return {key: value for key, value in stats.items() if key.startswith("newsbot/lost/")}
+
+
+def test_every_lost_page_is_counted_logged_and_listed(tmp_path):
+    with serving_faults(articles=120) as server:
+        corpus = server.faulty.corpus
+        national = corpus.in_section("National")
+        paths = {}
+        for article, fault in zip(national, LOSSES, strict=False):
+            path = corpus.article_path(article.article_id)
+            server.faulty.faults[path] = fault
+            paths[fault] = path
+        second_list = f"/list.php?ct={NATIONAL.ct}&np=2"
+        server.faulty.faults[second_list] = "http_500"
+        result = crawl(server, tmp_path / "crawl", *LIMITS, "-a", "pages=2")
+
+    expected: dict[str, int] = {"newsbot/lost/list/http_500": 1}
+    for reason in LOSSES.values():
+        key = f"newsbot/lost/article/{reason}"
+        expected[key] = expected.get(key, 0) + 1
+    assert lost_counters(result.stats) == expected
+    listed = {
+        (entry["url"], entry["kind"], entry["reason"])
+        for entry in result.stats["newsbot/lost_pages"]
+    }
+    base = server.base_url
+    assert listed == {(base + paths[f], "article", LOSSES[f]) for f in LOSSES} | {
+        (base + second_list, "list", "http_500")
+    }
+    for fault, path in paths.items():
+        assert any(
+            " WARNING: " in line and base + path in line and LOSSES[fault] in line
+            for line in result.log.splitlines()
+        ), f"no warning for {fault}"
+    # A lost page is a warning, not an error: errors are left to bugs.
+    assert " ERROR: " not in result.log, result.log[-3000:]
+    assert "Traceback" not in result.log
+    # The good articles of the first list page were stored all the same.
+    assert len(result.articles) == 15 - len(LOSSES)
+    # Redirects to file:// are not followed, nor to other hosts.
+    assert "/etc/passwd" not in "".join(entry["url"] for entry in result.articles)
+
+
+def test_an_unreachable_homepage_is_a_lost_home_page(tmp_path):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    nowhere = SimpleNamespace(base_url=f"http://127.0.0.1:{port}")
+    result = crawl(nowhere, tmp_path / "crawl", "-s", "RETRY_TIMES=0", "-s", "ROBOTSTXT_OBEY=False")
+    assert lost_counters(result.stats) == {"newsbot/lost/home/connection_refused": 1}
+    assert " ERROR: " not in result.log, result.log[-3000:]
