@@ -9,6 +9,8 @@ from __future__ import annotations
 import socket
 from types import SimpleNamespace
 
+import pytest
+
 from newsbot.replica.corpus import SECTION_BY_NAME
 from tests.crawling import crawl
 from tests.faults import serving_faults
@@ -81,6 +83,30 @@ def test_every_lost_page_is_counted_logged_and_listed(tmp_path):
     assert "/etc/passwd" not in "".join(entry["url"] for entry in result.articles)
 
 
+def test_retries_that_succeed_and_robots_are_not_losses(tmp_path):
+    with serving_faults(articles=120) as server:
+        corpus = server.faulty.corpus
+        kept = ("retry_after_429", "retry_after_503_date", "flaky_500", "robots")
+        paths = {}
+        for article, fault in zip(corpus.in_section("National"), kept, strict=False):
+            paths[fault] = corpus.article_path(article.article_id)
+            server.faulty.faults[paths[fault]] = fault
+        result = crawl(server, tmp_path / "crawl", *LIMITS, "-a", "pages=1")
+        hits = server.faulty.hits
+
+    assert lost_counters(result.stats) == {}
+    assert result.stats["newsbot/skipped/robots"] == 1
+    assert paths["robots"] not in hits
+    assert len(result.articles) == 14
+    # Retry-After was honoured: the second request came no sooner than the server asked.
+    first, second = hits[paths["retry_after_429"]]
+    assert second - first >= 0.9
+    first, second = hits[paths["retry_after_503_date"]]
+    assert second - first >= 0.9
+    assert result.stats["newsbot/retry_after/waits"] == 2
+    assert " ERROR: " not in result.log, result.log[-3000:]
+
+
 def test_an_unreachable_homepage_is_a_lost_home_page(tmp_path):
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
@@ -89,3 +115,19 @@ def test_an_unreachable_homepage_is_a_lost_home_page(tmp_path):
     result = crawl(nowhere, tmp_path / "crawl", "-s", "RETRY_TIMES=0", "-s", "ROBOTSTXT_OBEY=False")
     assert lost_counters(result.stats) == {"newsbot/lost/home/connection_refused": 1}
     assert " ERROR: " not in result.log, result.log[-3000:]
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("DOWNLOAD_MAXSIZE", 10 * 1024 * 1024), ("DOWNLOAD_WARNSIZE", 2 * 1024 * 1024),
+     ("DOWNLOAD_TIMEOUT", 30), ("NEWSBOT_RETRY_AFTER_MAX", 120),
+     ("NEWSBOT_LOST_MAX_ATTEMPTS", 3), ("RETRY_GIVE_UP_LOG_LEVEL", "WARNING")],
+)  # fmt: skip
+def test_limits_and_politeness_settings(name, value):
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    assert settings[name] == value
+    assert 429 in settings.getlist("RETRY_HTTP_CODES") or 429 in [
+        int(code) for code in settings.getlist("RETRY_HTTP_CODES")
+    ]
