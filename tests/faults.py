@@ -163,6 +163,7 @@ class FaultyServer(ThreadingHTTPServer):
     """A threaded server on 127.0.0.1 answering for a :class:`FaultyReplica`."""
 
     daemon_threads = True
+    request_queue_size = 128  # the default 5 drops connections a concurrent crawl opens
 
     def __init__(self, faulty: FaultyReplica) -> None:
         self.faulty = faulty
