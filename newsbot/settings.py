@@ -28,6 +28,12 @@ USER_AGENT = os.environ.get(
     "set NEWSBOT_USER_AGENT to add your contact)",
 )
 
+# --- Losses -----------------------------------------------------------------------------
+# A crash in a callback is a lost page (parse_error/<Exception>), not a spider traceback.
+SPIDER_MIDDLEWARES = {"newsbot.callback_errors.CallbackErrors": 25}
+# Lost articles are retried first by the next crawls, then given up after this many losses.
+NEWSBOT_LOST_MAX_ATTEMPTS = 3
+
 # --- Output: one set of JSON-lines files per crawl, one file per item class ------------------
 NEWSBOT_EXPORTS_DIR = os.environ.get("NEWSBOT_EXPORTS_DIR", "exports")
 FEED_EXPORT_ENCODING = "utf-8"
