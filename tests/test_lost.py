@@ -136,3 +136,17 @@ def test_limits_and_politeness_settings(name, value):
     assert 429 in settings.getlist("RETRY_HTTP_CODES") or 429 in [
         int(code) for code in settings.getlist("RETRY_HTTP_CODES")
     ]
+
+
+def test_retry_after_is_read_as_seconds_or_an_http_date():
+    from datetime import UTC, datetime
+
+    from newsbot.retry import retry_after_seconds
+
+    now = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    assert retry_after_seconds(b"5", now) == 5
+    assert retry_after_seconds("Mon, 30 Nov 2026 12:00:30 GMT", now) == 30
+    assert retry_after_seconds("Mon, 30 Nov 2026 11:00:00 GMT", now) == 0  # already past
+    assert retry_after_seconds("soon", now) is None
+    assert retry_after_seconds("-3", now) is None
+    assert retry_after_seconds(None, now) is None
