@@ -6,13 +6,17 @@ real servers fail (tests/faults.py), all on 127.0.0.1.
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
 
 from newsbot.replica.corpus import SECTION_BY_NAME
-from tests.crawling import crawl
+from tests.crawling import REPO, crawl
 from tests.faults import serving_faults
 
 NATIONAL = SECTION_BY_NAME["National"]
@@ -150,3 +154,25 @@ def test_retry_after_is_read_as_seconds_or_an_http_date():
     assert retry_after_seconds("soon", now) is None
     assert retry_after_seconds("-3", now) is None
     assert retry_after_seconds(None, now) is None
+
+
+def test_crashing_callbacks_lose_their_page_and_the_crawl_goes_on(tmp_path):
+    out = tmp_path / "stats.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.crashing_spider", str(out)],
+        cwd=REPO,
+        env={**os.environ, "SCRAPY_SETTINGS_MODULE": "newsbot.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    stats = json.loads(out.read_text())
+    assert lost_counters(stats) == {
+        "newsbot/lost/list/parse_error/RecursionError": 1,
+        # The article the list page yielded before it crashed was still followed.
+        "newsbot/lost/article/parse_error/TypeError": 1,
+    }
+    assert "spider_exceptions/count" not in stats
+    assert "Spider error processing" not in done.stderr
+    assert "WARNING: Lost list page" in done.stderr
