@@ -33,7 +33,7 @@ from scrapy.exceptions import (
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import defer
 from twisted.internet import error as twisted_errors
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+from twisted.web.client import ResponseFailed, ResponseNeverReceived
 from twisted.web.http import _DataLoss
 
 from newsbot.storage.crawler import crawler_store

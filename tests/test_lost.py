@@ -14,6 +14,8 @@ import sys
 from types import SimpleNamespace
 
 import pytest
+from scrapy.exceptions import CannotResolveHostError, IgnoreRequest
+from twisted.internet import error as twisted_errors
 
 from newsbot.replica.corpus import SECTION_BY_NAME
 from tests.crawling import REPO, crawl
@@ -176,3 +178,30 @@ def test_crashing_callbacks_lose_their_page_and_the_crawl_goes_on(tmp_path):
     assert "spider_exceptions/count" not in stats
     assert "Spider error processing" not in done.stderr
     assert "WARNING: Lost list page" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("error", "meta", "reason"),
+    [
+        (twisted_errors.DNSLookupError("no such host"), {}, "dns"),
+        (CannotResolveHostError("no such host"), {}, "dns"),
+        (twisted_errors.ConnectionRefusedError(), {}, "connection_refused"),
+        (twisted_errors.TCPTimedOutError(), {}, "timeout"),
+        (ConnectionResetError(), {}, "connection_lost"),
+        (IgnoreRequest("Forbidden by robots.txt"), {}, "robots"),
+        (IgnoreRequest("Filtered offsite request to 'example.org'"), {}, "offsite"),
+        (
+            IgnoreRequest("Filtered offsite request to 'example.org'"),
+            {"redirect_urls": ["http://127.0.0.1/a"]},
+            "redirect_offsite",
+        ),
+        (IgnoreRequest("something else"), {}, "other/IgnoreRequest"),
+        (KeyError("x"), {}, "other/KeyError"),
+    ],
+)
+def test_failures_are_classified(error, meta, reason):
+    from scrapy import Request
+
+    from newsbot.lost import loss_reason
+
+    assert loss_reason(error, Request("http://127.0.0.1/a", meta=meta)) == reason
