@@ -14,11 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from spidermon import MonitorSuite, monitors
-from spidermon.contrib.scrapy.monitors import (
-    ErrorCountMonitor,
-    FinishReasonMonitor,
-    ItemCountMonitor,
-)
+from spidermon.contrib.scrapy.monitors import ErrorCountMonitor, FinishReasonMonitor
 from spidermon.contrib.scrapy.monitors.base import BaseScrapyMonitor
 from spidermon.core.actions import Action
 
@@ -32,19 +28,27 @@ warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", modu
 # Stats that count pages newsbot met but could not read: a redesign raises them.
 UNRECOGNISED_PREFIXES = (
     "newsbot/layout_unknown/",
+    "newsbot/list_empty",
     "newsbot/parse_failed/",
     "newsbot/popular/not_found",
     "newsbot/popular/empty",
     "newsbot/sections/not_found",
+    "newsbot/sections/unknown",
+    "newsbot/teasers/undated",
 )
+LOST_PREFIX = "newsbot/lost/"  # newsbot/lost/<kind>/<reason>: leaves only, no totals
+LOST_PAGES_SHOWN = 5  # URLs quoted in the lost pages monitor's message
 
 
 @monitors.name("Field coverage")
 class FieldCoverageMonitor(BaseScrapyMonitor):  # type: ignore[misc]
-    """Share of scraped items that have each field users rely on (``NEWSBOT_FIELD_COVERAGE``).
+    """Share of article pages parsed that filled each field users rely on.
 
-    Unlike Spidermon's own coverage monitor, an item type this crawl did not produce at all
-    (an incremental run with no new article) is not judged: there is nothing to measure.
+    Rules (``NEWSBOT_FIELD_COVERAGE``, ``"Article/<field>": minimum share``) are measured over
+    the pages the spider parsed (``newsbot/coverage/Article/pages``), pages dropped for a
+    missing required field included: counting scraped items instead would never see a title
+    that vanished, because such items are never scraped. A crawl that parsed no article page
+    (nothing new, or ``popular=only``) is not judged: there is nothing to measure.
     """
 
     @monitors.name("Fields users rely on are filled")
@@ -54,21 +58,77 @@ class FieldCoverageMonitor(BaseScrapyMonitor):  # type: ignore[misc]
         failures = []
         for rule, minimum in rules.items():
             item_type, field = rule.split("/", 1)
-            total = self.stats.get(f"spidermon_item_scraped_count/{item_type}", 0)
-            if not total:
+            pages = self.stats.get(f"newsbot/coverage/{item_type}/pages", 0)
+            if not pages:
                 continue
-            filled = self.stats.get(f"spidermon_item_scraped_count/{item_type}/{field}", 0)
-            if filled / total < float(minimum):
+            filled = self.stats.get(f"newsbot/coverage/{item_type}/{field}", 0)
+            if filled / pages < float(minimum):
                 failures.append(
-                    f"{item_type}.{field} filled in {filled / total:.0%} of {total} items "
-                    f"(expected at least {float(minimum):.0%})"
+                    f"{item_type}.{field} filled on {filled / pages:.0%} of {pages} "
+                    f"{item_type.lower()} pages parsed (expected at least {float(minimum):.0%})"
                 )
         self.assertFalse(failures, msg="field coverage dropped: " + "; ".join(failures))
 
 
+@monitors.name("Articles found")
+class ArticlesFoundMonitor(BaseScrapyMonitor):  # type: ignore[misc]
+    """Section list pages that show no article at all: their markup changed.
+
+    ``newsbot/articles/seen`` counts every teaser read on a list page, new, already stored or
+    older than ``-a since``, so a quiet re-run passes. ``newsbot/sections/crawled`` counts
+    the sections whose first list page this process read, so each distributed worker judges
+    the lists it read. A crawl that read no section list (``popular=only``) is not judged;
+    its Most Popular items do not count as articles.
+    """
+
+    @monitors.name("Section lists show articles")
+    def test_articles_seen(self) -> None:
+        """Some article was seen when sections were crawled."""
+        sections = self.stats.get("newsbot/sections/crawled", 0)
+        seen = self.stats.get("newsbot/articles/seen", 0)
+        self.assertFalse(
+            sections and not seen,
+            msg=f"{sections} section(s) crawled, but their list pages showed no article",
+        )
+
+
+@monitors.name("Lost pages")
+class LostPagesMonitor(BaseScrapyMonitor):  # type: ignore[misc]
+    """Pages the crawl wanted but did not get (HTTP errors, timeouts, redirects, crashes)."""
+
+    @monitors.name("No page is lost")
+    def test_lost_pages(self) -> None:
+        """At most ``NEWSBOT_MAX_LOST_PAGES`` pages lost, summed over every kind and reason."""
+        allowed = self.crawler.settings.getint("NEWSBOT_MAX_LOST_PAGES", 0)
+        found = _counted(self.stats, (LOST_PREFIX,), LOST_PREFIX)
+        total = sum(found.values())
+        detail = ", ".join(f"{key}: {n}" for key, n in sorted(found.items()))
+        pages = lost_pages(self.stats)
+        if pages:
+            shown = ", ".join(
+                f"{p.get('url')} ({p.get('kind')}, {p.get('reason')})"
+                for p in pages[:LOST_PAGES_SHOWN]
+            )
+            more = len(pages) - LOST_PAGES_SHOWN
+            detail += f"; first: {shown}" + (f" and {more} more" if more > 0 else "")
+        self.assertLessEqual(
+            total, allowed, msg=f"{total} page(s) lost (allowed {allowed}): {detail}"
+        )
+
+
+def lost_pages(stats: dict[str, Any]) -> list[dict[str, Any]]:
+    """The lost pages listed in the stats (``newsbot/lost_pages``), each a URL, kind and reason."""
+    pages = stats.get("newsbot/lost_pages") or []
+    return [page for page in pages if isinstance(page, dict)]
+
+
 @monitors.name("Unrecognised pages")
 class UnrecognisedPagesMonitor(BaseScrapyMonitor):  # type: ignore[misc]
-    """Pages of no known layout, articles missing required fields, a vanished Most Popular."""
+    """Pages newsbot could not read; a redesign raises their count.
+
+    No known layout, empty or undated lists, articles missing required fields, a vanished
+    Most Popular or section.
+    """
 
     @monitors.name("Pages are understood")
     def test_unrecognised_pages(self) -> None:
@@ -144,6 +204,10 @@ class WriteReport(Action):  # type: ignore[misc]
                 "spider": self.data.spider.name,
                 "status": status,
                 "checks": checks,
+                "lost_pages": [
+                    {key: page.get(key) for key in ("url", "kind", "reason")}
+                    for page in lost_pages(stats)
+                ],
                 "stats": {k: v for k, v in stats.items() if k.startswith("newsbot/")},
             }
             path.write_text(json.dumps(report, indent=1, default=str), encoding="utf-8")
@@ -159,10 +223,11 @@ class CloseMonitorSuite(MonitorSuite):  # type: ignore[misc]
 
     monitors = [  # noqa: RUF012 - Spidermon's declaration style
         FinishReasonMonitor,
-        ErrorCountMonitor,
-        ItemCountMonitor,
+        ErrorCountMonitor,  # log lines at ERROR: bugs, not losses (those are counted)
+        ArticlesFoundMonitor,
         FieldCoverageMonitor,
         UnrecognisedPagesMonitor,
+        LostPagesMonitor,
         RejectsMonitor,
     ]
     monitors_finished_actions = [WriteReport]  # noqa: RUF012

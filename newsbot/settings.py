@@ -129,16 +129,21 @@ NEWSBOT_STATS_FILE = os.environ.get(
 SPIDERMON_ENABLED = True
 SPIDERMON_SPIDER_CLOSE_MONITORS = ("newsbot.monitors.CloseMonitorSuite",)
 SPIDERMON_ADD_FIELD_COVERAGE = True  # counts filled fields per item type in the stats
+SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True  # a field set to None is not filled
 SPIDERMON_EXPECTED_FINISH_REASONS = ["finished"]
 SPIDERMON_MAX_ERRORS = 0
-SPIDERMON_MIN_ITEMS = 1  # the Most Popular snapshot alone gives 10
-# Minimum share of scraped items with each field filled.
+# No SPIDERMON_MIN_ITEMS: the Most Popular snapshot alone would satisfy it, and a quiet re-run
+# has no new item. "Articles found" judges the section lists instead.
+# Minimum share of article pages parsed (dropped ones included) with each field filled.
 NEWSBOT_FIELD_COVERAGE = {
     "Article/title": 1.0,
     "Article/published_at": 1.0,
     "Article/body": 1.0,
     "Article/authors": 0.9,  # unsigned pieces exist, but a byline that vanished is drift
+    # Current-layout pages name their section; 2023 pages do not, the crawl's section fills it.
+    "Article/section": 0.95,
 }
+NEWSBOT_MAX_LOST_PAGES = 0  # pages lost for any reason (newsbot/lost/<kind>/<reason>)
 NEWSBOT_MAX_UNRECOGNISED_PAGES = 0
 NEWSBOT_MAX_REJECTS = 0
 NEWSBOT_REPORT_FILE = os.environ.get(

@@ -81,8 +81,11 @@ def test_every_lost_page_is_counted_logged_and_listed(tmp_path):
             for line in result.log.splitlines()
         ), f"no warning for {fault}"
     # A lost page is a warning, not an error: errors are left to bugs.
-    assert " ERROR: " not in result.log, result.log[-3000:]
-    assert "Traceback" not in result.log
+    crawl_log = result.log.split("[Spidermon] ---")[0]  # before the monitors' verdict
+    assert " ERROR: " not in crawl_log, crawl_log[-3000:]
+    assert "Traceback" not in crawl_log
+    # The monitors fail the crawl on its losses instead.
+    assert "Monitor failed: Lost pages" in result.log
     # The good articles of the first list page were stored all the same.
     assert len(result.articles) == 15 - len(LOSSES)
     # Redirects to file:// are not followed, nor to other hosts.

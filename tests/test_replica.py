@@ -13,7 +13,7 @@ import pytest
 from newsbot.extract.dates import KST
 from newsbot.replica.common import PAGE_SIZE
 from newsbot.replica.corpus import SECTIONS, build_corpus
-from newsbot.replica.server import ReplicaServer
+from newsbot.replica.server import Replica, ReplicaServer
 
 
 def fetch(url: str) -> tuple[int, str]:
@@ -126,3 +126,43 @@ def test_current_pages(replica_current):
     assert status == 200
     assert "application/ld+json" in html
     assert {s.path for s in SECTIONS} >= {"/National", "/Business"}
+
+
+DRIFTED = {
+    # mode: (layout, path of a page, markup the drifted page lacks, markup it has instead)
+    "title": ("2023", "/view.php?ud=20230911000813", '<h1 class="news_title">', "article_headline"),
+    "published_at": ("2023", "/view.php?ud=20230911000813", "Published : ", "Posted : "),
+    "authors": (
+        "2023",
+        "/view.php?ud=20230911000813",
+        "By Yonhap</div><p",
+        "By Yonhap</div></div>",
+    ),
+    "body": ("2023", "/view.php?ud=20230911000813", 'class="text_box"', 'class="article_text"'),
+    "list": ("2023", "/list.php?ct=020100000000", 'class="news_link"', 'class="article_link"'),
+    "section": ("current", "/article/{id}", "<li class=on>", '<ul class="gnb"><li>'),
+}
+
+
+@pytest.mark.parametrize("mode", DRIFTED)
+def test_each_drift_mode_changes_its_markup(mode):
+    layout, path, before, after = DRIFTED[mode]
+    corpus = build_corpus(layout, 300)
+    path = path.format(id=corpus.articles[0].article_id)
+    plain = Replica(corpus).handle(path).body.decode()
+    drifted = Replica(corpus, drift=mode).handle(path).body.decode()
+    assert before in plain
+    assert after not in plain
+    assert before not in drifted
+    assert after in drifted
+
+
+def test_plain_drift_is_the_redesign_and_bad_modes_are_refused():
+    corpus = build_corpus("2023", 20)
+    assert Replica(corpus, drift=True).drift == {"redesign"}
+    assert Replica(corpus, drift="title,body").drift == {"title", "body"}
+    assert Replica(corpus).drift == set()
+    with pytest.raises(ValueError, match="unknown drift 'colour'"):
+        Replica(corpus, drift="colour")
+    with pytest.raises(ValueError, match="served by the current layout"):
+        Replica(corpus, drift="section")

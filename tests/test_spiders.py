@@ -296,3 +296,47 @@ def test_callback_errors_middleware_is_enabled():
 
     middlewares = get_project_settings().getdict("SPIDER_MIDDLEWARES")
     assert "newsbot.callback_errors.CallbackErrors" in middlewares
+
+
+def coverage_of(stats) -> dict[str, int]:
+    prefix = "newsbot/coverage/Article/"
+    return {k.removeprefix(prefix): v for k, v in stats.get_stats().items() if k.startswith(prefix)}
+
+
+def test_coverage_counts_a_page_dropped_for_a_missing_field():
+    spider, stats = make_spider()
+    list(spider.parse_article(response_for("article-2023-no-title"), section="National"))
+    _, items = split(
+        spider.parse_article(response_for("article-2023-reference"), section="National")
+    )
+    assert len(items) == 1
+    assert coverage_of(stats) == {
+        "pages": 2, "title": 1, "published_at": 2, "authors": 2, "body": 2, "section": 2,
+    }  # fmt: skip
+
+
+def test_coverage_counts_the_section_a_page_names_and_the_crawl_fills_the_gap():
+    html = (FIXTURES / "koreaherald" / "article-current-jsonld" / "page.html").read_text()
+    unmarked = html.replace('<li class="on">', "<li>")
+    url = load_fixture(FIXTURES / "koreaherald" / "article-current-jsonld").meta["url"]
+    spider, stats = make_spider()
+    sections = []
+    for page in (html, unmarked):
+        response = HtmlResponse(url=url, body=page.encode(), encoding="utf-8", request=Request(url))
+        _, items = split(spider.parse_article(response, section="National"))
+        sections.append(items[0].section)
+    assert sections == ["Business", "National"]  # the page's own, else the crawl's
+    assert coverage_of(stats)["pages"] == 2
+    assert coverage_of(stats)["section"] == 1
+
+
+def test_sections_crawled_and_articles_seen_are_counted():
+    spider, stats = make_spider(pages="3")
+    for page_number in (1, 2):  # the section's first list page, then its second
+        split(
+            spider.parse_section(
+                response_for("list-2023-national"), section="National", page_number=page_number
+            )
+        )
+    assert stats.get_value("newsbot/sections/crawled") == 1
+    assert stats.get_value("newsbot/articles/seen") == 6

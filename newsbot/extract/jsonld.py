@@ -1,4 +1,8 @@
-"""JSON-LD blocks: parse leniently, flatten, pick the article object."""
+"""JSON-LD blocks: parse leniently, flatten, pick the article object.
+
+JSON-LD is whatever the page says it is: a type may be a number or an object, nesting may be
+thousands deep. None of that may crash a parser; the page's visible markup is the fallback.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ def json_ld_objects(blocks: Iterable[str]) -> list[dict[str, Any]]:
     for block in blocks:
         try:
             data = json.loads(block)
-        except ValueError:
+        except (ValueError, RecursionError):  # the json module recurses on nesting
             continue  # a broken block must not hide the others
         found.extend(_flatten(data))
     return found
@@ -24,29 +28,46 @@ def json_ld_objects(blocks: Iterable[str]) -> list[dict[str, Any]]:
 def article_object(objects: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
     """The first object typed as a (news) article, or None."""
     for obj in objects:
-        types = obj.get("@type")
-        names = {types} if isinstance(types, str) else set(types or ())
-        if names & ARTICLE_TYPES:
+        if type_names(obj.get("@type")) & ARTICLE_TYPES:
             return obj
     return None
 
 
+def type_names(value: Any) -> set[str]:
+    """The type names of an ``@type`` value: a string or a list; anything else names none."""
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, list):
+        return {entry for entry in value if isinstance(entry, str)}
+    return set()
+
+
 def author_names(author: Any) -> list[str]:
     """Names from a JSON-LD ``author`` value: a string, an object or a list of either."""
-    if isinstance(author, str):
-        return [author]
-    if isinstance(author, dict):
-        name = author.get("name")
-        return [name] if isinstance(name, str) else []
-    if isinstance(author, list):
-        return [name for entry in author for name in author_names(entry)]
-    return []
+    names: list[str] = []
+    pending = [author]  # a stack, not recursion: nesting depth is the page's choice
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            names.append(value)
+        elif isinstance(value, dict):
+            name = value.get("name")
+            if isinstance(name, str):
+                names.append(name)
+        elif isinstance(value, list):
+            pending.extend(reversed(value))
+    return names
 
 
-def _flatten(data: Any) -> Iterable[dict[str, Any]]:
-    if isinstance(data, list):
-        for entry in data:
-            yield from _flatten(entry)
-    elif isinstance(data, dict):
-        yield data
-        yield from _flatten(data.get("@graph", []))
+def _flatten(data: Any) -> list[dict[str, Any]]:
+    """Objects in document order: lists are opened, ``@graph`` members follow their owner."""
+    found: list[dict[str, Any]] = []
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, list):
+            pending.extend(reversed(value))
+        elif isinstance(value, dict):
+            found.append(value)
+            pending.append(value.get("@graph", []))
+    return found

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from parsel import Selector
 
-from newsbot.extract.text import clean_text
+from newsbot.extract.text import NOT_HIDDEN, clean_text
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
@@ -34,8 +34,8 @@ class RankedLink:
 def heading_with_text(root: Selector, text: str) -> Selector | None:
     """The first element whose own text (ignoring case and spacing) is exactly ``text``."""
     matches = root.xpath(
-        "//body//*[not(self::script) and not(self::style)]"
-        "[text()[translate(normalize-space(.), $upper, $lower) = $wanted]]",
+        f"//body//*[not(self::script or self::style or self::noscript or self::template)]"
+        f"[{NOT_HIDDEN}][text()[translate(normalize-space(.), $upper, $lower) = $wanted]]",
         upper=_UPPER,
         lower=_LOWER,
         wanted=" ".join(text.lower().split()),
@@ -63,7 +63,7 @@ def ranked_links_after_heading(
     for position, link in enumerate(
         (a for a in lists[0].xpath(".//a[@href]") if is_target(a.attrib["href"])), start=1
     ):
-        texts = [clean_text(t) for t in link.xpath(".//text()").getall()]
+        texts = [clean_text(t) for t in link.xpath(f".//text()[{NOT_HIDDEN}]").getall()]
         # Rank numbers and bare punctuation ("-" bullets) are not part of the title.
         words = [t for t in texts if t and not _RANK.match(t) and _WORDY.search(t)]
         printed = _printed_rank(link, texts)
@@ -84,8 +84,8 @@ def _printed_rank(link: Selector, texts: list[str | None]) -> int | None:
             return int(match.group(1))
     # A rank beside the link: in its list item, or the <dt> before a <dd> (2017 layout).
     candidates = link.xpath(
-        "ancestor::li[1]//text()[not(ancestor::a)]"
-        " | ancestor::dd[1]/preceding-sibling::*[1][self::dt]//text()"
+        f"ancestor::li[1]//text()[not(ancestor::a) and {NOT_HIDDEN}]"
+        f" | ancestor::dd[1]/preceding-sibling::*[1][self::dt]//text()[{NOT_HIDDEN}]"
     ).getall()
     for text in candidates:
         match = _RANK.match(text)
@@ -96,7 +96,9 @@ def _printed_rank(link: Selector, texts: list[str | None]) -> int | None:
 
 def text_outside_headings(container: Selector) -> str:
     """A block's text without its h1/h2 headings: where title areas print byline and dates."""
-    texts = container.xpath(".//text()[not(ancestor::h1) and not(ancestor::h2)]").getall()
+    texts = container.xpath(
+        f".//text()[not(ancestor::h1) and not(ancestor::h2) and {NOT_HIDDEN}]"
+    ).getall()
     return " ".join(t.strip() for t in texts if t.strip())
 
 
@@ -112,7 +114,8 @@ def byline_in(container: Selector | str) -> str | None:
 
 def byline_after(element: Selector, window: int = 8) -> str | None:
     """A "By …" line among the first ``window`` text nodes after ``element``."""
-    texts = [t.strip() for t in element.xpath("following::text()").getall() if t.strip()]
+    following = element.xpath(f"following::text()[{NOT_HIDDEN}]").getall()
+    texts = [t.strip() for t in following if t.strip()]
     for text in texts[:window]:
         match = _BYLINE.match(text)
         if match:

@@ -5,9 +5,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml import etree
+
 _SPACE = re.compile(r"\s+")
 # A leading "[Kicker]" label, e.g. "[Today’s K-pop] Blackpink’s Rose ...".
 _KICKER = re.compile(r"^\s*\[([^\[\]]+)\]")
+# Elements whose text a reader never sees: code, styles, fallbacks, inert templates.
+HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template"})
+# XPath predicate for a text node outside those elements, e.g. ``.//text()[{NOT_HIDDEN}]``.
+NOT_HIDDEN = " and ".join(f"not(ancestor::{tag})" for tag in sorted(HIDDEN_TAGS))
 
 
 def clean_text(value: str | None) -> str | None:
@@ -19,17 +25,43 @@ def clean_text(value: str | None) -> str | None:
 
 
 def node_text(selection: Any) -> str | None:
-    """All text inside the first node of a parsel selection (XPath ``string()``), or None.
+    """The visible text inside the first node of a parsel selection, or None without one.
 
-    Reads the lxml tree directly: the same result as ``.xpath("string()").get()`` without
-    compiling and running an XPath per node, which matters on the parsing hot path.
+    Like XPath ``string()``, but text inside script, style, noscript and template elements is
+    left out (the text after them is kept). Reads the lxml tree directly: no XPath compiled and
+    run per node, which matters on the parsing hot path.
     """
-    return "".join(selection[0].root.itertext()) if selection else None
+    return visible_text(selection[0].root) if selection else None
 
 
 def node_texts(selection: Any) -> list[str]:
     """:func:`node_text` of every node of a selection."""
-    return ["".join(node.root.itertext()) for node in selection]
+    return [visible_text(node.root) for node in selection]
+
+
+def visible_text(element: Any) -> str:
+    """All text inside an lxml element except that of hidden elements (:data:`HIDDEN_TAGS`)."""
+    if not isinstance(element, etree._Element):
+        return str(element)  # an attribute or text node selected by XPath
+    parts: list[str] = []
+    hidden = 0  # how many hidden elements enclose the current node
+    for event, node in etree.iterwalk(element, events=("start", "end", "comment", "pi")):
+        if event in ("comment", "pi"):  # their own text is not shown; the text after them is
+            if not hidden and node.tail:
+                parts.append(node.tail)
+            continue
+        is_hidden = node.tag in HIDDEN_TAGS
+        if event == "start":
+            if is_hidden:
+                hidden += 1
+            elif not hidden and node.text:
+                parts.append(node.text)
+            continue
+        if is_hidden:
+            hidden -= 1
+        if node is not element and not hidden and node.tail:
+            parts.append(node.tail)
+    return "".join(parts)
 
 
 def kicker_of(title: str | None) -> str | None:

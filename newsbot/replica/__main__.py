@@ -6,6 +6,7 @@ import argparse
 import logging
 
 from newsbot.replica.corpus import LAYOUTS, build_corpus
+from newsbot.replica.drift import DRIFT_MODES
 from newsbot.replica.server import ReplicaServer
 
 
@@ -18,13 +19,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--verbose", action="store_true", help="log every request")
     parser.add_argument(
         "--drift",
-        action="store_true",
-        help="2023 layout: serve a redesign newsbot does not know (byline moved, classes renamed)",
+        nargs="?",
+        const="redesign",
+        default=None,
+        metavar="MODE[,MODE]",
+        help="serve markup newsbot does not know; alone: the 2023 redesign (byline moved, "
+        "classes renamed); modes: "
+        + "; ".join(f"{mode} ({layout}): {what}" for mode, (layout, what) in DRIFT_MODES.items()),
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     server = ReplicaServer(
-        build_corpus(args.layout, args.articles), port=args.port, drift=args.drift
+        build_corpus(args.layout, args.articles), port=args.port, drift=args.drift or False
     )
     print(f"Korea Herald replica ({args.layout} layout, {args.articles} articles)")
     print(f"serving {server.base_url}/  (truth: {server.base_url}/_replica/truth.json)", flush=True)

@@ -85,14 +85,20 @@ def home(corpus: Corpus) -> str:
     return _page("The Korea Herald", content)
 
 
-def section_list(corpus: Corpus, ct: str, page: int) -> str | None:
-    """A section's list page ``np=page`` (15 teasers), or None for an unknown section."""
+def section_list(
+    corpus: Corpus, ct: str, page: int, drift: frozenset[str] = frozenset()
+) -> str | None:
+    """A section's list page ``np=page`` (15 teasers), or None for an unknown section.
+
+    With the ``list`` drift, teaser links carry a class newsbot does not know.
+    """
     section = next((s for s in SECTIONS if s.ct == ct), None)
     if section is None:
         return None
     articles = corpus.in_section(section.name)
     shown = articles[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     teasers = []
+    link_class = "article_link" if "list" in drift else "news_link"
     for article in shown:
         image = (
             f'<div class="news_img"><img src="{esc(article.images[0][0])}" alt=""></div>'
@@ -100,7 +106,7 @@ def section_list(corpus: Corpus, ct: str, page: int) -> str | None:
             else ""
         )
         teasers.append(
-            f'<li><a class="news_link" href="view.php?ud={article.article_id}">{image}'
+            f'<li><a class="{link_class}" href="view.php?ud={article.article_id}">{image}'
             f'<div class="news_text"><strong class="ellipsis">{esc(article.title)}</strong>'
             f'<p class="news_txt ellipsis3">{esc(article.summary)}</p>'
             f'<p class="date"><span class="cate">{esc(article.subsection)}</span>'
@@ -138,21 +144,29 @@ def _paging(ct: str, page: int, last: int) -> str:
     return f'<div class="paging">{previous}<div class="number">{links}</div>{following}</div>'
 
 
-def article(corpus: Corpus, article_id: str, drift: bool = False) -> str | None:
+def article(corpus: Corpus, article_id: str, drift: frozenset[str] = frozenset()) -> str | None:
     """An article page, or None for an unknown id.
 
-    ``drift`` serves the markup of a site redesign that newsbot does not know yet: the byline
-    moves out of the title area into the reporter box, and one article page in four renames
-    its containers. Monitoring must notice.
+    ``drift`` serves the markup of site redesigns newsbot does not know yet
+    (:data:`newsbot.replica.drift.DRIFT_MODES`); ``redesign`` moves the byline out of the
+    title area into the reporter box and renames one article page in four's containers.
+    Monitoring must notice.
     """
     truth = corpus.by_id.get(article_id)
     if truth is None:
         return None
-    content = _content(truth, byline_in_title=not drift)
-    if drift and int(article_id) % 4 == 0:
+    moved_byline = bool(drift & {"redesign", "authors"})
+    content = _content(truth, byline_in_title=not moved_byline)
+    if "redesign" in drift and int(article_id) % 4 == 0:
         content = content.replace("news_title_area", "article_head").replace(
             "news_content", "article_wrap"
         )
+    if "title" in drift:
+        content = content.replace('<h1 class="news_title">', '<h1 class="article_headline">')
+    if "published_at" in drift:
+        content = content.replace("Published : ", "Posted : ")
+    if "body" in drift:
+        content = content.replace('<div class="text_box">', '<div class="article_text">')
     return _page(f"{truth.title} - The Korea Herald", most_popular(corpus) + content)
 
 

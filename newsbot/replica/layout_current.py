@@ -153,12 +153,15 @@ def section_list(corpus: Corpus, section: SectionTruth, page: int) -> str:
     return _page(f"{section.name} - The Korea Herald", content, active=section.name)
 
 
-def article(corpus: Corpus, article_id: str) -> str | None:
-    """An article page, or None for an unknown id."""
+def article(corpus: Corpus, article_id: str, drift: frozenset[str] = frozenset()) -> str | None:
+    """An article page, or None for an unknown id.
+
+    With the ``section`` drift, the navigation no longer marks the article's section.
+    """
     truth = corpus.by_id.get(article_id)
     if truth is None:
         return None
-    section = truth.sections[0]
+    section = None if "section" in drift else truth.sections[0]
     return _page(
         f"{truth.title} - The Korea Herald",
         _content(truth),

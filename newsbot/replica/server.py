@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from newsbot.replica import layout_2023, layout_current
 from newsbot.replica.corpus import Corpus, build_corpus
+from newsbot.replica.drift import drift_modes
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +44,9 @@ class Response:
 class Replica:
     """Routes requests to one layout's pages over one corpus."""
 
-    def __init__(self, corpus: Corpus, drift: bool = False) -> None:
+    def __init__(self, corpus: Corpus, drift: bool | str = False) -> None:
         self.corpus = corpus
-        self.drift = drift
+        self.drift = drift_modes(drift, corpus.layout)  # see newsbot.replica.drift
         self.requests: dict[str, int] = {}
         self._lock = threading.Lock()
         self.render = lru_cache(maxsize=4096)(self._render)
@@ -93,7 +94,7 @@ class Replica:
             if path == "/":
                 return layout_2023.home(self.corpus)
             if path == "/list.php" and "ct" in query:
-                return layout_2023.section_list(self.corpus, query["ct"], page)
+                return layout_2023.section_list(self.corpus, query["ct"], page, self.drift)
             if path == "/view.php" and "ud" in query:
                 return layout_2023.article(self.corpus, query["ud"], drift=self.drift)
             return None
@@ -106,7 +107,8 @@ class Replica:
             js = layout_current.POPULAR_JS.encode()
             return Response(200, js, "application/javascript; charset=utf-8")
         if path.startswith("/article/"):
-            return layout_current.article(self.corpus, path.removeprefix("/article/"))
+            article_id = path.removeprefix("/article/")
+            return layout_current.article(self.corpus, article_id, drift=self.drift)
         section = layout_current.section_for_path(path)
         if section is not None:
             return layout_current.section_list(self.corpus, section, page)
@@ -167,7 +169,7 @@ class ReplicaServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(
-        self, corpus: Corpus, port: int = 0, host: str = "127.0.0.1", drift: bool = False
+        self, corpus: Corpus, port: int = 0, host: str = "127.0.0.1", drift: bool | str = False
     ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the replica only listens on loopback")
@@ -183,7 +185,7 @@ class ReplicaServer(ThreadingHTTPServer):
 
 @contextmanager
 def serving(
-    layout: str = "2023", articles: int = 300, drift: bool = False
+    layout: str = "2023", articles: int = 300, drift: bool | str = False
 ) -> Iterator[ReplicaServer]:
     """A replica served in a thread for the duration of a ``with`` block."""
     server = serve_in_thread(layout, articles, drift=drift)
@@ -195,7 +197,7 @@ def serving(
 
 
 def serve_in_thread(
-    layout: str = "2023", articles: int = 300, port: int = 0, drift: bool = False
+    layout: str = "2023", articles: int = 300, port: int = 0, drift: bool | str = False
 ) -> ReplicaServer:
     """Start a replica in a daemon thread; call ``shutdown()`` and ``server_close()`` to stop."""
     server = ReplicaServer(build_corpus(layout, articles), port=port, drift=drift)

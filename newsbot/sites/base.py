@@ -17,11 +17,16 @@ REQUIRED_ARTICLE_FIELDS = ("url", "article_id", "title", "published_at", "body")
 
 
 class ParseError(Exception):
-    """A page could not be turned into an item; ``reason`` becomes a stats key suffix."""
+    """A page could not be turned into an item; ``reason`` becomes a stats key suffix.
 
-    def __init__(self, reason: str, message: str) -> None:
+    ``article`` holds what was read before giving up, so that field coverage can count the
+    page: a redesign that loses the title drops every item, and only the pages can show it.
+    """
+
+    def __init__(self, reason: str, message: str, article: Article | None = None) -> None:
         super().__init__(message)
         self.reason = reason
+        self.article = article
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,9 @@ class Layout:
     name: ClassVar[str]
     article_marker: ClassVar[str]
     list_marker: ClassVar[str]
+    # Whether article pages name their own section. Those are parsed without the crawl's
+    # section, so coverage measures what the page says; the crawl's fills the gap afterwards.
+    states_section: ClassVar[bool] = False
 
     def is_article(self, page: Page) -> bool:
         """Whether ``page`` is an article page of this layout."""
@@ -85,6 +93,7 @@ def require_article_fields(article: Article, page: Page) -> Article:
         raise ParseError(
             f"missing_{missing[0]}",
             f"article page {page.url} lacks required field(s): {', '.join(missing)}",
+            article,
         )
     return article
 

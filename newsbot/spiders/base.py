@@ -19,6 +19,7 @@ from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
 from newsbot.distributed import worker_for
+from newsbot.items import Article
 from newsbot.lost import ARTICLE_ID, KIND, SECTION, lost_pages
 from newsbot.page import Page
 from newsbot.sites.base import ParseError, Section, Site, missing_fields
@@ -35,6 +36,9 @@ POPULAR_MODES = ("include", "only", "skip")
 # Fields a reader relies on that a page may legitimately lack (an unsigned editorial has no
 # byline): the item is kept, and the gap is logged and counted.
 EXPECTED_ARTICLE_FIELDS = ("authors",)
+# Fields whose share of article pages parsed is counted (newsbot/coverage/Article/<field>) and
+# judged by the field coverage monitor.
+COVERAGE_FIELDS = ("title", "published_at", "authors", "body", "section")
 
 
 class SiteSpider(scrapy.Spider):
@@ -113,6 +117,10 @@ class SiteSpider(scrapy.Spider):
         self, response: Response, section: str, page_number: int
     ) -> AsyncIterator[Any]:
         """Follow a list page's new articles, then its next page while there is news to find."""
+        if page_number == 1:
+            # Counted here, not where sections are followed: with several workers, the one
+            # that reads a section's list is the one that sees (or misses) its articles.
+            self._inc("sections/crawled")
         page = self._page(response)
         if page is None:
             return
@@ -122,6 +130,8 @@ class SiteSpider(scrapy.Spider):
             return
         listing = layout.parse_list(page)
         self._inc("list_pages")
+        # Every teaser counts, new, known or too old: a quiet re-run still sees articles.
+        self._inc("articles/seen", len(listing.teasers))
         if not listing.teasers:
             self._fail("list_empty", "list page %s holds no article links", page.url)
             return
@@ -194,10 +204,13 @@ class SiteSpider(scrapy.Spider):
             self._fail("layout_unknown/article", "no known article layout on %s", page.url)
             return
         try:
-            article = layout.parse_article(page, section)
+            article = layout.parse_article(page, None if layout.states_section else section)
         except ParseError as error:
+            self._count_coverage(error.article)
             self._fail(f"parse_failed/Article/{error.reason}", "%s", error)
             return
+        self._count_coverage(article)
+        article.section = article.section or section
         for name in missing_fields(article, EXPECTED_ARTICLE_FIELDS):
             self._fail(f"field_missing/Article/{name}", "article %s has no %s", page.url, name)
         self._inc(f"articles/{layout.name}")
@@ -286,9 +299,16 @@ class SiteSpider(scrapy.Spider):
             return None
         return Page.from_response(response)
 
-    def _inc(self, key: str) -> None:
+    def _count_coverage(self, article: Article | None) -> None:
+        """Count an article page parsed, and each coverage field it filled."""
+        self._inc("coverage/Article/pages")
+        for name in COVERAGE_FIELDS:
+            if article is not None and not missing_fields(article, (name,)):
+                self._inc(f"coverage/Article/{name}")
+
+    def _inc(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None  # noqa: S101 - set by from_crawler
-        self.crawler.stats.inc_value(f"newsbot/{key}")
+        self.crawler.stats.inc_value(f"newsbot/{key}", count)
 
     def _fail(self, key: str, message: str, *args: Any) -> None:
         self.logger.warning(message, *args)

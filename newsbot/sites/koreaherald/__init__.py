@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from newsbot.extract.landmarks import ranked_links_after_heading
-from newsbot.extract.text import clean_text
+from newsbot.extract.text import clean_text, node_text
 from newsbot.items import PopularRank
 from newsbot.loaders import PopularRankLoader
 from newsbot.page import Page
@@ -48,7 +48,7 @@ class KoreaHerald(Site):
             path_and_query = parts.path + (f"?{parts.query}" if parts.query else "")
             if not (CT_TOP.search(path_and_query) or PATH_TOP.match(parts.path)):
                 continue
-            name = clean_text(link.xpath("string()").get())
+            name = clean_text(node_text([link]))
             if name and url not in found:
                 found[url] = Section(name=name, url=url)
         return list(found.values())

@@ -12,7 +12,7 @@ from typing import Any
 from newsbot.extract.dates import DATE_IN_TEXT, parse_site_date
 from newsbot.extract.jsonld import article_object, author_names
 from newsbot.extract.landmarks import byline_after
-from newsbot.extract.text import clean_text, node_text, node_texts
+from newsbot.extract.text import NOT_HIDDEN, clean_text, node_text, node_texts
 from newsbot.items import Article, Image
 from newsbot.loaders import ArticleLoader
 from newsbot.page import Page
@@ -36,6 +36,7 @@ class CurrentLayout(Layout):
     name = "current"
     article_marker = "article#articleText.article-body"
     list_marker = "article.recent_news ul.news_list"
+    states_section = True  # the navigation marks it: ul.gnb li.on
 
     def parse_article(self, page: Page, section: str | None) -> Article:
         """Extract the article, JSON-LD first, visible text as the fallback."""
@@ -76,7 +77,7 @@ class CurrentLayout(Layout):
             article_id = article_id_of(url or "")
             if url is None or article_id is None:
                 continue
-            when = DATE_IN_TEXT.search(" ".join(item.xpath(".//text()").getall()))
+            when = DATE_IN_TEXT.search(" ".join(item.xpath(f".//text()[{NOT_HIDDEN}]").getall()))
             teasers.append(Teaser(url, article_id, parse_site_date(when.group()) if when else None))
         return ListPage(teasers, next_page_link(page, "page"))
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from newsbot.extract.dates import DATE_IN_TEXT, parse_site_date
 from newsbot.extract.landmarks import byline_in, text_outside_headings
-from newsbot.extract.text import clean_text, node_text, node_texts
+from newsbot.extract.text import NOT_HIDDEN, clean_text, node_text, node_texts
 from newsbot.items import Article, Image
 from newsbot.loaders import ArticleLoader
 from newsbot.page import Page
@@ -60,7 +60,7 @@ class Layout2023(Layout):
             article_id = article_id_of(url or "")
             if url is None or article_id is None:
                 continue
-            text = " ".join(link.xpath("ancestor::li[1]//text()").getall())
+            text = " ".join(link.xpath(f"ancestor::li[1]//text()[{NOT_HIDDEN}]").getall())
             when = DATE_IN_TEXT.search(text)
             teasers.append(Teaser(url, article_id, parse_site_date(when.group()) if when else None))
         return ListPage(teasers, next_page_link(page, "np"))

@@ -1,0 +1,96 @@
+"""Text of script, style, noscript and template elements never enters a field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+
+import pytest
+from parsel import Selector
+
+from newsbot.extract.landmarks import byline_after, byline_in, ranked_links_after_heading
+from newsbot.extract.text import node_text, node_texts
+from newsbot.page import Page
+from newsbot.sites import get_site
+from tests.conftest import FIXTURES, load_fixture
+
+SITE = get_site("koreaherald")
+HIDDEN = [
+    "<script>var ad = 'By Adman';</script>",
+    "<style>h1 { color: red }</style>",
+    "<noscript>Enable JavaScript</noscript>",
+    "<template><p>Template text</p></template>",
+]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_node_text_skips_hidden_elements_but_keeps_their_tails(hidden):
+    root = Selector(text=f"<body><h1>Korea {hidden}wins <b>gold</b> {hidden}</h1></body>")
+    assert node_text(root.css("h1")) == "Korea wins gold "
+    assert node_texts(root.css("h1")) == ["Korea wins gold "]
+
+
+def test_node_text_of_a_hidden_element_is_empty():
+    root = Selector(text="<body><script>var x = 1;</script></body>")
+    assert node_text(root.css("script")) == ""
+
+
+def test_landmarks_skip_hidden_text():
+    root = Selector(
+        text="<body><h2>Most Popular</h2><ol><li><a href='/article/1'>1 "
+        "<script>document.write('Ad')</script>Title one</a></li></ol>"
+        "<div class='area'><h1>T</h1><script>var by = 'By Adman';</script>"
+        "<p>By Kim So-hyun</p></div>"
+        "<h1 id='x'>Headline</h1><style>p:before{content:'By Nobody'}</style><p>By Lee</p></body>"
+    )
+    ranked = ranked_links_after_heading(root, "Most Popular", lambda href: True)
+    assert [(r.rank, r.title) for r in ranked] == [(1, "Title one")]
+    assert byline_in(root.css("div.area")[0]) == "Kim So-hyun"
+    assert byline_after(root.css("h1#x")[0]) == "Lee"
+
+
+def inject(html: str, after: str, hidden: str) -> str:
+    assert after in html
+    return html.replace(after, after + hidden, 1)
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_current_article_fields_skip_hidden_text(hidden):
+    name = "article-current-fallback"
+    fixture = load_fixture(FIXTURES / "koreaherald" / name)
+    html = (FIXTURES / "koreaherald" / name / "page.html").read_text()
+    html = re.sub(r'<meta property="og:title"[^>]*>', "", html)  # the title comes from the h1
+    html = inject(html, "<h1>[KH Explains] ", hidden)
+    html = inject(html, "</h1>", hidden)  # before the byline line
+    html = inject(html, "<p>Tenants in Seoul ", hidden)
+    page = Page.from_html(fixture.page.url, html, fixture.page.crawled_at)
+    article = asdict(SITE.article_layout(page).parse_article(page, fixture.meta["section"]))
+    want = fixture.expected["article"]
+    assert (article["title"], article["body"]) == (want["title"], want["body"])
+    assert article["authors"] == want["authors"]
+
+
+@pytest.mark.parametrize("hidden", HIDDEN)
+def test_2023_article_fields_skip_hidden_text(hidden):
+    name = "article-2023-updated-two-authors"
+    fixture = load_fixture(FIXTURES / "koreaherald" / name)
+    html = (FIXTURES / "koreaherald" / name / "page.html").read_text()
+    want = fixture.expected["article"]
+    html = inject(html, '<h1 class="news_title">  [Herald Interview] ', hidden)
+    html = inject(html, '<p class="news_date">', hidden)  # the title area's date line
+    page = Page.from_html(fixture.page.url, html, fixture.page.crawled_at)
+    article = asdict(SITE.article_layout(page).parse_article(page, fixture.meta["section"]))
+    assert article["title"] == want["title"]
+    assert article["authors"] == want["authors"]
+    assert article["published_at"].isoformat() == want["published_at"]
+
+
+def test_section_names_and_popular_titles_skip_hidden_text():
+    page = Page.from_html(
+        "https://www.koreaherald.com/",
+        "<body><ul class='gnb'><li><a href='/National'>National<script>x()</script></a></li>"
+        "</ul><h2>Most Popular</h2><ol><li><a href='/article/1234567'>"
+        "<style>.a{}</style>Title</a></li></ol></body>",
+    )
+    assert [s.name for s in SITE.sections(page)] == ["National"]
+    assert [r.title for r in SITE.popular(page) or []] == ["Title"]
