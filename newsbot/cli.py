@@ -8,6 +8,7 @@
     newsbot latest [--limit N]           latest articles
     newsbot revisions ARTICLE_ID         an article's stored versions
     newsbot rank-history ID_OR_TITLE     first seen, best rank, time in the Most Popular list
+    newsbot lost [--pending]             articles given up after repeated losses (or still retried)
 
 The database is ``--database-url``, else ``NEWSBOT_DATABASE_URL``, else the SQLite default.
 """
@@ -81,6 +82,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     history.add_argument("match", help="article id, or part of the headline")
     history.add_argument("--list", dest="list_name", default="most_popular")
     history.add_argument("--site", default="koreaherald")
+    lost = commands.add_parser("lost", help="articles the crawls lost and gave up (or retry)")
+    lost.add_argument("--pending", action="store_true", help="those still to retry instead")
+    lost.add_argument("--site", default=None)
+    lost.add_argument("--limit", type=int, default=None)
     args = parser.parse_args(argv)
     if args.command == "run":  # the crawl opens its own database; none needed here
         given = args.crawl_args
@@ -270,6 +275,21 @@ def _rank_history(store: SqlStore, args: argparse.Namespace) -> int:
     return 0
 
 
+def _lost(store: SqlStore, args: argparse.Namespace) -> int:
+    rows = store.lost_articles(site=args.site, given_up=not args.pending, limit=args.limit)
+    if args.json:
+        _print_json([asdict(row) for row in rows])
+        return 0
+    for row in rows:
+        print(
+            f"{row.url}  {row.last_reason}, {row.attempts} attempt(s), "
+            f"last {row.last_lost_at.isoformat()}"
+        )
+    state = "still to retry" if args.pending else "given up"
+    print(f"{len(rows)} lost article(s) {state}", file=sys.stderr)
+    return 0
+
+
 def _print_json(rows: list[dict[str, Any]]) -> None:
     """Readable non-ASCII, but no raw control character, bidi override or lone surrogate."""
     print(dumps(rows, default=str, indent=1))
@@ -282,6 +302,7 @@ COMMANDS = {
     "latest": _latest,
     "revisions": _revisions,
     "rank-history": _rank_history,
+    "lost": _lost,
 }
 
 if __name__ == "__main__":

@@ -28,6 +28,24 @@ USER_AGENT = os.environ.get(
     "set NEWSBOT_USER_AGENT to add your contact)",
 )
 
+# --- Limits and losses: a page that breaks a limit is a lost page (newsbot/lost/<kind>/…) ---
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024  # also caps a compressed body once inflated (gzip bombs)
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30  # seconds; one stalled page must not hold a crawl for minutes
+# 429 and 503 are retried after the Retry-After they carry, up to this many seconds.
+NEWSBOT_RETRY_AFTER_MAX = 120
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+# A request that runs out of retries is a counted lost page: a warning, not an error.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "newsbot.retry.RetryAfterMiddleware": 550,
+}
+# A crash in a callback is a lost page (parse_error/<Exception>), not a spider traceback.
+SPIDER_MIDDLEWARES = {"newsbot.callback_errors.CallbackErrors": 25}
+# Lost articles are retried first by the next crawls, then given up after this many losses.
+NEWSBOT_LOST_MAX_ATTEMPTS = 3
+
 # --- Output: one set of JSON-lines files per crawl, one file per item class ------------------
 NEWSBOT_EXPORTS_DIR = os.environ.get("NEWSBOT_EXPORTS_DIR", "exports")
 FEED_EXPORT_ENCODING = "utf-8"

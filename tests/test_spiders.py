@@ -7,7 +7,7 @@ import logging
 
 import pytest
 from scrapy import Request
-from scrapy.http import HtmlResponse
+from scrapy.http import HtmlResponse, TextResponse
 from scrapy.utils.test import get_crawler
 
 from newsbot.items import Article, PopularRank
@@ -221,6 +221,81 @@ def test_article_without_byline_is_kept_but_reported(caplog):
     assert items[0].authors == []
     assert stats.get_value("newsbot/field_missing/Article/authors") == 1
     assert "has no authors" in caplog.text
+
+
+# --- losses: every request says what kind of page it fetches; crashes become counted losses --
+
+
+def test_requests_carry_the_kind_of_page_they_fetch():
+    spider, _ = make_spider(base_url="http://127.0.0.1:8023/", pages="3")
+
+    async def collect():
+        return [request async for request in spider.start()]
+
+    [home] = asyncio.run(collect())
+    assert home.meta["newsbot_kind"] == "home"
+    sections, _ = split(spider.parse_home(response_for("home-2023")))
+    assert {r.meta["newsbot_kind"] for r in sections} == {"list"}
+    requests, _ = split(
+        spider.parse_section(response_for("list-2023-national"), section="National", page_number=1)
+    )
+    kinds = {r.url: r.meta["newsbot_kind"] for r in requests}
+    assert kinds.pop("https://www.koreaherald.com/list.php?ct=020100000000&np=2&mp=1") == "list"
+    assert set(kinds.values()) == {"article"}
+    article = next(r for r in requests if r.callback == spider.parse_article)
+    assert article.meta["newsbot_article_id"] == article.url.rsplit("=", 1)[1]
+
+
+def test_json_at_an_article_url_is_a_lost_page_not_a_crash(caplog):
+    url = "https://www.koreaherald.com/view.php?ud=20230911000813"
+    request = Request(url, meta={"newsbot_kind": "article"})
+    response = TextResponse(
+        url=url,
+        body=b'{"moved": true}',
+        headers={"Content-Type": "application/json"},
+        request=request,
+    )
+    spider, stats = make_spider()
+    with caplog.at_level(logging.WARNING):
+        results = list(spider.parse_article(response, section=None))
+    assert results == []
+    assert stats.get_value("newsbot/lost/article/not_html") == 1
+    assert stats.get_value("newsbot/lost_pages") == [
+        {"url": url, "kind": "article", "reason": "not_html"}
+    ]
+    assert url in caplog.text
+
+
+@pytest.mark.parametrize(
+    ("kind", "error"),
+    [
+        ("article", TypeError("'NoneType' object is not subscriptable")),
+        ("list", RecursionError("maximum recursion depth exceeded")),
+        ("home", ValueError("bad value")),
+    ],
+)
+def test_a_crash_in_a_callback_is_a_counted_parse_error(kind, error, caplog):
+    from newsbot.callback_errors import CallbackErrors
+
+    spider, stats = make_spider()
+    middleware = CallbackErrors.from_crawler(spider.crawler)
+    response = response_for("article-2023-reference")
+    response.request.meta["newsbot_kind"] = kind
+    with caplog.at_level(logging.WARNING):
+        result = middleware.process_spider_exception(response, error)
+    assert list(result) == []  # handled: no spider traceback, the crawl goes on
+    name = type(error).__name__
+    assert stats.get_value(f"newsbot/lost/{kind}/parse_error/{name}") == 1
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert any(response.url in r.getMessage() and name in r.getMessage() for r in warnings)
+    assert not any(r.levelno >= logging.ERROR for r in caplog.records)
+
+
+def test_callback_errors_middleware_is_enabled():
+    from scrapy.utils.project import get_project_settings
+
+    middlewares = get_project_settings().getdict("SPIDER_MIDDLEWARES")
+    assert "newsbot.callback_errors.CallbackErrors" in middlewares
 
 
 def coverage_of(stats) -> dict[str, int]:

@@ -10,23 +10,28 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 from urllib.parse import urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
-from scrapy.http import Response, TextResponse
+from scrapy.http import HtmlResponse, Response
 from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
 from newsbot.distributed import worker_for
 from newsbot.items import Article
+from newsbot.lost import ARTICLE_ID, KIND, SECTION, lost_pages
 from newsbot.page import Page
 from newsbot.sites.base import ParseError, Section, Site, missing_fields
+from newsbot.storage import LostArticle
 from newsbot.storage.crawler import crawler_store
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 DEFAULT_PAGES = 5  # list pages per section when -a pages= is not given
 ARTICLE_PRIORITY = 10
+LOST_ARTICLE_PRIORITY = 20  # articles lost by earlier crawls go first
 POPULAR_MODES = ("include", "only", "skip")
 # Fields a reader relies on that a page may legitimately lack (an unsigned editorial has no
 # byline): the item is kept, and the gap is logged and counted.
@@ -67,10 +72,21 @@ class SiteSpider(scrapy.Spider):
         if self.popular not in POPULAR_MODES:
             raise ValueError(f"popular must be one of {', '.join(POPULAR_MODES)}, got {popular!r}")
         self.refresh = _flag(refresh, "refresh")
+        self.given_up: set[str | None] = set()  # article ids lost too often; filled by start()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        """The spider, with the crawl's recorder of lost pages listening from the start."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        lost_pages(crawler)
+        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        """Begin at the homepage: it links the sections and shows the Most Popular list."""
-        yield self._follow(f"{self.base_url}/", callback=self.parse_home)
+        """Articles lost by earlier crawls first, then the homepage (sections, Most Popular)."""
+        for lost in await self._lost_articles(given_up=False):
+            yield self._article(lost.url, lost.article_id, lost.section, LOST_ARTICLE_PRIORITY)
+        self.given_up = {lost.article_id for lost in await self._lost_articles(given_up=True)}
+        yield self._follow(f"{self.base_url}/", "home", callback=self.parse_home)
 
     # --- callbacks --------------------------------------------------------------------
 
@@ -86,6 +102,7 @@ class SiteSpider(scrapy.Spider):
         for section in self._wanted_sections(self.site.sections(page)):
             yield self._follow(
                 section.url,
+                "list",
                 callback=self.parse_section,
                 cb_kwargs={"section": section.name, "page_number": 1},
             )
@@ -130,18 +147,15 @@ class SiteSpider(scrapy.Spider):
             wanted.append(teaser)
         reached_since = len(wanted) < len(listing.teasers)
         known = set() if self.refresh else await self._known([t.article_id for t in wanted])
+        if not self.refresh:  # given up after repeated losses: as good as known
+            known |= {t.article_id for t in wanted if t.article_id in self.given_up}
         for teaser in wanted:
             if teaser.article_id in known:
                 self._inc("articles/skipped_known")
                 continue
             # Articles before further list pages: the queue holds the articles of the pages
             # being read rather than of every list page walked so far.
-            yield self._follow(
-                teaser.url,
-                callback=self.parse_article,
-                cb_kwargs={"section": section},
-                priority=ARTICLE_PRIORITY,
-            )
+            yield self._article(teaser.url, teaser.article_id, section, ARTICLE_PRIORITY)
         # Lists run newest first: a page of known or too-old articles ends the news.
         caught_up = bool(wanted) and len(known) == len(wanted)
         if caught_up:
@@ -150,22 +164,32 @@ class SiteSpider(scrapy.Spider):
             return
         yield self._follow(
             listing.next_url,
+            "list",
             callback=self.parse_section,
             cb_kwargs={"section": section, "page_number": page_number + 1},
         )
 
-    def _follow(self, url: str, **kwargs: Any) -> scrapy.Request:
-        """A request whose failure is logged, counted and, when distributed, released."""
-        return scrapy.Request(url, errback=self.request_failed, **kwargs)
+    def _follow(self, url: str, kind: str, **kwargs: Any) -> scrapy.Request:
+        """A request for a home, list or article page; a failure is counted as that kind's loss."""
+        meta = {KIND: kind, **kwargs.pop("meta", {})}
+        return scrapy.Request(url, errback=self.request_failed, meta=meta, **kwargs)
+
+    def _article(
+        self, url: str, article_id: str | None, section: str | None, priority: int
+    ) -> scrapy.Request:
+        return self._follow(
+            url,
+            "article",
+            callback=self.parse_article,
+            cb_kwargs={"section": section},
+            priority=priority,
+            meta={ARTICLE_ID: article_id, SECTION: section},
+        )
 
     def request_failed(self, failure: Failure) -> None:
-        """Errback of every request: log the failure, and release its lease when distributed."""
+        """Errback of every request: count the lost page, and release its lease when distributed."""
         request = failure.request  # type: ignore[attr-defined]
-        if isinstance(failure.value, IgnoreRequest):
-            self.logger.debug("Ignored %s: %s", request.url, failure.value)
-        else:
-            self.logger.error("Failed %s: %s", request.url, failure.getErrorMessage())
-            self._inc("requests/failed")
+        lost_pages(self.crawler).failed(request, failure.value or Exception("unknown"))
         worker = worker_for(self.crawler)
         if worker is not None:
             worker.release(request)
@@ -213,6 +237,7 @@ class SiteSpider(scrapy.Spider):
             self._inc("popular/rendered")
             yield self._follow(
                 page.url,
+                "home",
                 callback=self.parse_rendered_home,
                 dont_filter=True,
                 meta={
@@ -252,9 +277,25 @@ class SiteSpider(scrapy.Spider):
             )
             return set()
 
+    async def _lost_articles(self, given_up: bool) -> list[LostArticle]:
+        """Articles earlier crawls lost, to retry or given up (an outage means "none")."""
+        store = crawler_store(self.crawler)
+        if store is None:
+            return []
+        try:
+            return await asyncio.to_thread(store.lost_articles, self.site.name, given_up)
+        except Exception as error:  # the crawl goes on; the articles wait for the next one
+            self._fail(
+                f"store/errors/lost_articles_read/{type(error).__name__}",
+                "cannot read the lost articles to retry: %s",
+                error,
+            )
+            return []
+
     def _page(self, response: Response) -> Page | None:
-        if not isinstance(response, TextResponse):
-            self._fail("not_html", "not an HTML page: %s", response.url)
+        if not isinstance(response, HtmlResponse):  # JSON, an image, a PDF: not a page to parse
+            request = response.request or scrapy.Request(response.url)
+            lost_pages(self.crawler).lost(request, "not_html", response.headers.get("Content-Type"))
             return None
         return Page.from_response(response)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from newsbot.items import Article, PopularRank
@@ -22,6 +23,21 @@ class SaveResult:
     new: int = 0
     revised: int = 0
     unchanged: int = 0
+
+
+@dataclass
+class LostArticle:
+    """An article page a crawl could not read, kept until it is stored or given up."""
+
+    site: str
+    article_id: str
+    url: str
+    section: str | None
+    last_reason: str
+    attempts: int
+    first_lost_at: datetime
+    last_lost_at: datetime
+    given_up: bool
 
 
 class Store(Protocol):
@@ -44,6 +60,28 @@ class Store(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+
+    # --- lost articles ---------------------------------------------------------------------
+
+    def record_lost_article(
+        self,
+        site: str,
+        article_id: str,
+        url: str,
+        reason: str,
+        section: str | None,
+        max_attempts: int,
+        when: datetime,
+    ) -> LostArticle:
+        """Count one more lost attempt at an article; given up at ``max_attempts``."""
+
+    def lost_articles(
+        self, site: str | None = None, given_up: bool = False, limit: int | None = None
+    ) -> list[LostArticle]:
+        """Lost articles still to retry (or, with ``given_up``, those given up), oldest first."""
+
+    def forget_lost_articles(self, site: str, article_ids: Iterable[str]) -> int:
+        """Forget lost articles (they were stored after all); returns how many were forgotten."""
 
 
 def default_database_url() -> str:

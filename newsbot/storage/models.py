@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Dialect,
     ForeignKey,
@@ -148,3 +149,21 @@ class CrawlRunRow(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finish_reason: Mapped[str | None] = mapped_column(String(64))
     stats: Mapped[dict[str, Any] | None] = mapped_column(Json)
+
+
+class LostArticleRow(Base):
+    """An article page a crawl could not read: retried by later crawls until stored or given up."""
+
+    __tablename__ = "lost_articles"
+    __table_args__ = (UniqueConstraint("site", "article_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    site: Mapped[str] = mapped_column(String(64))
+    article_id: Mapped[str] = mapped_column(String(64))
+    url: Mapped[str] = mapped_column(Text)
+    section: Mapped[str | None] = mapped_column(String(128))
+    last_reason: Mapped[str] = mapped_column(String(128))
+    attempts: Mapped[int] = mapped_column(Integer)
+    first_lost_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_lost_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    given_up: Mapped[bool] = mapped_column(Boolean)

@@ -16,18 +16,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, create_engine, event, select, update
+from sqlalchemy import Engine, Table, case, create_engine, delete, event, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from newsbot.items import Article, PopularRank
-from newsbot.storage import SaveResult
+from newsbot.storage import LostArticle, SaveResult
 from newsbot.storage.migrate import ensure_schema
 from newsbot.storage.models import (
     ArticleRevisionRow,
     ArticleRow,
     CrawlRunRow,
+    LostArticleRow,
     PopularRankRow,
     PopularSnapshotRow,
 )
@@ -40,6 +41,7 @@ revisions = cast(Table, ArticleRevisionRow.__table__)
 snapshots = cast(Table, PopularSnapshotRow.__table__)
 ranks_table = cast(Table, PopularRankRow.__table__)
 runs = cast(Table, CrawlRunRow.__table__)
+lost_table = cast(Table, LostArticleRow.__table__)
 
 
 def create_store_engine(url: str) -> Engine:
@@ -135,6 +137,7 @@ class SqlStore:
             seen = max(_required(a.crawled_at) for a in latest.values())
             self._touch(connection, seen_again, seen)
             result.unchanged = len(seen_again)
+            self._forget_lost(connection, list(latest))
         return result
 
     def save_ranks(self, batch: Sequence[PopularRank]) -> int:
@@ -224,6 +227,79 @@ class SqlStore:
     def close(self) -> None:
         """Release pooled connections."""
         self.engine.dispose()
+
+    # --- lost articles: pages a crawl could not read, retried until stored or given up ---
+
+    def record_lost_article(
+        self,
+        site: str,
+        article_id: str,
+        url: str,
+        reason: str,
+        section: str | None,
+        max_attempts: int,
+        when: datetime,
+    ) -> LostArticle:
+        """Count one more lost attempt at an article (an upsert); given up at ``max_attempts``."""
+        self._ready()
+        attempts = lost_table.c.attempts + 1
+        insert = self._insert(lost_table).values(
+            site=site,
+            article_id=article_id,
+            url=url,
+            section=section,
+            last_reason=reason,
+            attempts=1,
+            first_lost_at=when,
+            last_lost_at=when,
+            given_up=max_attempts <= 1,
+        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=["site", "article_id"],
+            set_={
+                "url": url,
+                "section": func.coalesce(insert.excluded.section, lost_table.c.section),
+                "last_reason": reason,
+                "attempts": attempts,
+                "last_lost_at": when,
+                "given_up": case((attempts >= max_attempts, True), else_=False),
+            },
+        ).returning(*lost_table.c)
+        with self.engine.begin() as connection:
+            row = connection.execute(upsert).mappings().one()
+        return _lost(row)
+
+    def lost_articles(
+        self, site: str | None = None, given_up: bool = False, limit: int | None = None
+    ) -> list[LostArticle]:
+        """Lost articles still to retry (or, with ``given_up``, those given up), oldest first."""
+        self._ready()
+        query = select(lost_table).where(lost_table.c.given_up == given_up)
+        if site is not None:
+            query = query.where(lost_table.c.site == site)
+        query = query.order_by(lost_table.c.first_lost_at, lost_table.c.id).limit(limit)
+        with self.engine.connect() as connection:
+            return [_lost(row) for row in connection.execute(query).mappings()]
+
+    def forget_lost_articles(self, site: str, article_ids: Iterable[str]) -> int:
+        """Forget lost articles (they were stored after all); returns how many were forgotten."""
+        self._ready()
+        with self.engine.begin() as connection:
+            return self._forget_lost(connection, [(site, i) for i in article_ids])
+
+    def _forget_lost(self, connection: Connection, keys: list[tuple[str, str]]) -> int:
+        by_site: dict[str, list[str]] = defaultdict(list)
+        for site, article_id in keys:
+            by_site[site].append(article_id)
+        forgotten = 0
+        for site, ids in by_site.items():
+            done = connection.execute(
+                delete(lost_table).where(
+                    lost_table.c.site == site, lost_table.c.article_id.in_(ids)
+                )
+            )
+            forgotten += done.rowcount
+        return forgotten
 
     # --- helpers ----------------------------------------------------------------------
 
@@ -365,6 +441,10 @@ def _revision_row(article: Article, digest: str, article_pk: int, revision: int)
         "revision": revision,
         "crawled_at": article.crawled_at,
     }
+
+
+def _lost(row: Any) -> LostArticle:
+    return LostArticle(**{name: row[name] for name in LostArticle.__dataclass_fields__})
 
 
 def _required(value: Any) -> Any:
