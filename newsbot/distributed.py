@@ -30,12 +30,13 @@ import os
 import socket
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from scrapy import Request, Spider, signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.utils.asyncio import call_later
 from scrapy.utils.reactor import CallLaterOnce
 from scrapy_redis import connection
 from scrapy_redis.scheduler import Scheduler
@@ -61,6 +62,13 @@ if #found == 0 then return false end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
 redis.call('HSET', KEYS[2], ARGV[1], found[1])
 return found[1]
+"""
+# Queue a request and drop the lease it came with, atomically: a retry or a redirect carries
+# its lease over to the queued copy, so the request is neither lost nor queued twice.
+_PUSH_AND_RELEASE = """
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] ~= '' then redis.call('HDEL', KEYS[2], ARGV[3]) end
+return 1
 """
 # Put every request leased to a dead worker back on the queue, and forget the worker.
 _RECOVER = """
@@ -117,6 +125,8 @@ class Worker:
     keys: CrawlKeys
     worker_id: str
     heartbeat_ttl: int
+    # Leases of retries and redirects on their way to the scheduler (see request_scheduled).
+    moving: set[str] = field(default_factory=set)
 
     def release(self, request: Request) -> None:
         """The request is done (its items stored): drop its lease."""
@@ -196,14 +206,28 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
         super().open(spider)
         self.worker = worker_for(self.crawler)
         self._pop_and_lease = self.server.register_script(_POP_AND_LEASE)
+        self._push_and_release = self.server.register_script(_PUSH_AND_RELEASE)
 
     def enqueue_request(self, request: Request) -> bool:
-        """Push to the shared queue unless the shared filter has seen it."""
+        """Push to the shared queue unless the shared filter has seen it.
+
+        A request that still holds a lease is a retry or a redirect of a leased request (the
+        lease middleware strips leases from a callback's follow-ups): its lease is carried
+        over to the queued copy, or released when the copy is dropped.
+        """
+        assert self.worker is not None  # noqa: S101 - set in open()
+        lease: str | None = request.meta.pop(LEASE, None)
+        if lease:
+            self.worker.moving.discard(lease)
         if not request.dont_filter and self.df.request_seen(request):
             self.df.log(request, self.spider)
+            if lease:
+                self.worker.release_lease(lease)
             return False
-        request.meta.pop(LEASE, None)  # a retry or a follow-up gets a lease of its own
-        self.queue.push(request)
+        self._push_and_release(
+            keys=[self.queue.key, self.worker.keys.leases(self.worker.worker_id)],
+            args=[-request.priority, self.queue._encode_request(request), lease or ""],
+        )
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
         return True
@@ -230,9 +254,10 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
 class LeaseReleaseMiddleware:
     """Spider middleware: release a request's lease once its response was fully handled.
 
-    Requests a callback yields are queued as they are yielded; its items are counted and
+    Requests a callback yields are queued as they are yielded, without the lease (a request
+    made with the response's meta would otherwise take it along); its items are counted and
     the lease is released after the last of them has left the item pipelines (stored, or
-    dropped as invalid or duplicate).
+    dropped as invalid or duplicate), also when the callback raised half-way.
     """
 
     def __init__(self, crawler: Crawler, worker: Worker) -> None:
@@ -257,16 +282,19 @@ class LeaseReleaseMiddleware:
         """Pass everything on; count the items of this response's lease."""
         lease = response.request.meta.get(LEASE) if response.request else None
         produced = 0
-        async for output in result:
-            if not isinstance(output, Request):
-                produced += 1
-            yield output
-        if lease is None:
-            return
-        if produced == 0 or self.done[lease] >= produced:
-            self._release(lease)
-        else:
-            self.expected[lease] = produced
+        try:
+            async for output in result:
+                if not isinstance(output, Request):
+                    produced += 1
+                elif lease is not None and output.meta.get(LEASE) == lease:
+                    del output.meta[LEASE]
+                yield output
+        finally:
+            if lease is not None:
+                if produced == 0 or self.done[lease] >= produced:
+                    self._release(lease)
+                else:
+                    self.expected[lease] = produced
 
     def _item_done(self, item: Any, response: Response | None = None, **kwargs: Any) -> None:
         lease = (
@@ -306,6 +334,7 @@ class DistributedCoordinator:
         crawler.signals.connect(coordinator.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(coordinator.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(coordinator.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(coordinator.request_scheduled, signal=signals.request_scheduled)
         return coordinator
 
     def spider_opened(self, spider: Spider) -> None:
@@ -317,8 +346,26 @@ class DistributedCoordinator:
             "Worker %s joined distributed crawl %s", self.worker.worker_id, self.worker.keys.prefix
         )
 
+    def request_scheduled(self, request: Request, spider: Spider) -> None:
+        """A retry or redirect of a leased request is about to be queued, or dropped.
+
+        A ``request_scheduled`` handler may drop it without the scheduler hearing of it (Scrapy's
+        offsite filter does): its lease is released once the engine is done with it, unless the
+        scheduler has carried it over to the queue by then.
+        """
+        lease = request.meta.get(LEASE)
+        if lease:
+            self.worker.moving.add(lease)
+            call_later(0, self._release_unqueued, lease)
+
+    def _release_unqueued(self, lease: str) -> None:
+        if lease in self.worker.moving:
+            self.worker.moving.discard(lease)
+            self.worker.release_lease(lease)
+
     def spider_idle(self, spider: Spider) -> None:
         """Stay while the crawl is unfinished: work queued, or leased to a live worker."""
+        self._release_stale_leases()
         recovered = self._recover_dead_workers()
         queued = self.worker.server.zcard(self.worker.keys.requests)
         busy = [
@@ -360,6 +407,20 @@ class DistributedCoordinator:
         engine = self.crawler.engine
         if engine is not None and engine._slot is not None:
             engine._slot.nextcall.schedule()
+
+    def _release_stale_leases(self) -> None:
+        """An idle engine holds no request: a lease still held would keep every worker waiting.
+
+        Each lease is released where its request ends; this is the safety net for an end
+        no hook saw (e.g. a ``request_scheduled`` handler that ignored a retry).
+        """
+        server, key = self.worker.server, self.worker.keys.leases(self.worker.worker_id)
+        stale = server.hlen(key)
+        if stale:
+            server.delete(key)
+            logger.warning("Released %d lease(s) of requests that ended unseen", stale)
+            assert self.crawler.stats is not None  # noqa: S101
+            self.crawler.stats.inc_value("newsbot/distributed/stale_leases", stale)
 
     def _live_workers(self) -> list[str]:
         server, keys = self.worker.server, self.worker.keys
