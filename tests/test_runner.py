@@ -144,3 +144,59 @@ def test_bad_job_name_is_refused(tmp_path):
     _, err = run.communicate(timeout=60)
     assert run.returncode == EXIT_CRAWL_FAILED
     assert "bad job name" in err
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_killed_runner_keeps_its_job_locked_while_its_crawl_runs(replica_1000, tmp_path):
+    base = ["-a", f"base_url={replica_1000.base_url}", "-a", "pages=100", *FAST, *SLOW]
+    runner = newsbot_run("orphan", tmp_path, *base)
+    orphan = None
+    later = None
+    try:
+        assert wait_until(lambda: bool(_children(runner.pid)))
+        orphan = _children(runner.pid)[0]
+        home = tmp_path / "exports" / "runs" / "orphan"
+        assert wait_until(
+            lambda: any("Spider opened" in p.read_text() for p in home.glob("logs/*.log"))
+        )
+        assert wait_until(lambda: (home / "jobdir" / "requests.queue").is_dir())
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(timeout=30)  # its crawl still holds the output pipes: no communicate()
+        assert _alive(orphan), "the crawl outlives its runner"
+        later = newsbot_run("orphan", tmp_path, *base)
+        _, err = later.communicate(timeout=60)
+        assert later.returncode == EXIT_ALREADY_RUNNING, err
+        assert f"crawl pid {orphan}" in err
+        # The orphan stops as any crawl does, keeping its queue; the job resumes from there.
+        os.kill(orphan, signal.SIGTERM)
+        assert wait_until(lambda: not _alive(orphan))
+        later = newsbot_run("orphan", tmp_path, *base)
+        out, err = later.communicate(timeout=300)
+        assert later.returncode == EXIT_OK, err
+        assert "resuming the interrupted run" in out
+    finally:
+        for process in (runner, later):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.communicate()
+        if orphan is not None and _alive(orphan):
+            os.kill(orphan, signal.SIGKILL)
+
+
+def test_crawl_whose_monitors_did_not_run_is_not_a_success(replica_2023, tmp_path):
+    run = newsbot_run("unmonitored", tmp_path, "-a", f"base_url={replica_2023.base_url}",
+                      "-a", "popular=only", *FAST, "-s", "SPIDERMON_ENABLED=False")  # fmt: skip
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == EXIT_CRAWL_FAILED, err
+    assert "the monitors did not run" in err
