@@ -19,7 +19,7 @@ from newsbot.runner import (
     EXIT_MONITORS_FAILED,
     EXIT_OK,
 )
-from tests.crawling import FAST
+from tests.crawling import FAST, REPO
 from tests.databases import postgres_database
 from tests.tcpproxy import TcpProxy
 from tests.test_e2e_storage import table_counts
@@ -32,6 +32,8 @@ SLOW = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "-s", "DOWNLOAD_DELAY=0.01"]
 def newsbot_run(job: str, workdir: Path, *crawl_args: str, database_url: str | None = None):
     """Start `newsbot run` in ``workdir``, as cron would (any directory will do)."""
     env = {**os.environ, "NEWSBOT_EXPORTS_DIR": str(workdir / "exports")}
+    # This checkout's newsbot, not whichever one the virtualenv has installed.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env.pop("NEWSBOT_STATS_FILE", None)
     if database_url:
         env["NEWSBOT_DATABASE_URL"] = database_url
