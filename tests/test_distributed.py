@@ -160,8 +160,13 @@ def test_dist_status_stop_and_clean(redis_prefix, capsys):
     assert newsbot([*common[:1], "stop", *common[1:]]) == 0
     assert client.zcard(keys.requests) == 0
     assert client.scard(keys.fingerprints) == 3
-    assert newsbot([*common[:1], "clean", *common[1:]]) == 0
-    assert prefix_keys(redis_prefix) == []
+    # w1 is alive: its crawl is not removed under it unless forced.
+    assert newsbot([*common[:1], "clean", *common[1:]]) == 1
+    assert "live worker(s): w1" in capsys.readouterr().err
+    assert client.scard(keys.fingerprints) == 3
+    assert newsbot([*common[:1], "clean", "--force", *common[1:]]) == 0
+    # Only the note that tells the live worker why its keys went.
+    assert prefix_keys(redis_prefix) == [keys.cleaned.encode()]
     client.close()
 
 
@@ -289,3 +294,88 @@ def _wait(condition, timeout=120.0):
             return True
         time.sleep(0.1)
     return False
+
+
+def dist(prefix: str, *args: str, crawl_id: str = "c1") -> int:
+    from newsbot.cli import main as newsbot
+
+    return newsbot(["dist", *args, "--redis-url", REDIS_URL, "--prefix", prefix,
+                    "--crawl-id", crawl_id])  # fmt: skip
+
+
+def test_dist_stop_ends_the_crawl_as_stopped_not_finished(replica_1000, redis_prefix, tmp_path):
+    corpus = replica_1000.replica.corpus
+    with postgres_database() as url:
+        workers = [
+            start_worker(name, tmp_path, replica_1000, url, redis_prefix) for name in ("a", "b")
+        ]
+        try:
+            assert _wait(lambda: _articles(url) >= 100)
+            assert dist(redis_prefix, "stop") == 0
+            for worker in workers:
+                assert worker.wait(timeout=60) == 0
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.kill()
+                    worker.wait()
+        assert _articles(url) < len(corpus.articles), "stopped half-way"
+    for name in "ab":
+        stats = stats_of(tmp_path, name)
+        assert stats["finish_reason"] == "dist_stop"
+        assert stats["newsbot/monitors/status"] == "failed"
+        assert any("Finish Reason" in f for f in stats["newsbot/monitors/failures"])
+    assert prefix_keys(redis_prefix) == [], "the last worker of a stopped crawl cleans up"
+
+
+def test_dist_clean_refuses_live_workers_unless_forced(
+    replica_1000, redis_prefix, tmp_path, capsys
+):
+    with postgres_database() as url:
+        workers = [
+            start_worker(name, tmp_path, replica_1000, url, redis_prefix) for name in ("a", "b")
+        ]
+        try:
+            assert _wait(lambda: _articles(url) >= 100)
+            client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+            live = client.smembers(f"{redis_prefix}:koreaherald:c1:workers")
+            client.close()
+            assert len(live) == 2
+            assert dist(redis_prefix, "clean") == 1
+            err = capsys.readouterr().err
+            assert all(worker in err for worker in live), err
+            assert all(worker.poll() is None for worker in workers), "refused: they go on"
+            assert dist(redis_prefix, "clean", "--force") == 0
+            for worker in workers:
+                assert worker.wait(timeout=60) == 0
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.kill()
+                    worker.wait()
+    for name in "ab":
+        assert stats_of(tmp_path, name)["finish_reason"] == "dist_clean"
+    left = {key.decode() for key in prefix_keys(redis_prefix)}
+    assert left <= {f"{redis_prefix}:koreaherald:c1:cleaned"}, left
+
+
+def test_an_old_stop_or_clean_does_not_end_a_new_crawl(replica_2023, redis_prefix, tmp_path):
+    # Both notes of a previous crawl are still there when the next one starts.
+    from newsbot.distributed import CrawlKeys
+
+    keys = CrawlKeys(f"{redis_prefix}:koreaherald:c1")
+    client = redis.Redis.from_url(REDIS_URL)
+    client.sadd(keys.workers, "old")
+    client.set(keys.heartbeat("old"), "1", ex=30)
+    assert dist(redis_prefix, "stop") == 0
+    assert dist(redis_prefix, "clean", "--force") == 0
+    assert client.exists(keys.stopped, keys.cleaned) == 2
+    client.close()
+    with postgres_database() as url:
+        worker = start_worker(
+            "new", tmp_path, replica_2023, url, redis_prefix, "-a", "popular=only"
+        )
+        assert worker.wait(timeout=120) == 0
+    stats = stats_of(tmp_path, "new")
+    assert stats["finish_reason"] == "finished"
+    assert stats["newsbot/saved/PopularRank"] == 10
