@@ -15,6 +15,11 @@ fingerprints, and leaves idle spiders running forever):
 - **One crawl, one key space.** Keys are ``<prefix>:<spider>:<crawl id>:…``. The last worker
   of a finished crawl deletes them, so the next crawl under the same id does not inherit its
   fingerprints, unless ``NEWSBOT_REDIS_KEEP_FINGERPRINTS`` asks to keep them.
+- **Stopped and cleaned crawls say so.** ``newsbot dist stop`` drops the queue and leaves a
+  note with its time; workers that joined before it finish what they hold and close with the
+  finish reason ``dist_stop``. ``newsbot dist clean --force`` removes a crawl under its live
+  workers and leaves a note too; they close at once with ``dist_clean``. Workers of a later
+  crawl under the same id joined after the note, so it does not concern them.
 - **One Most Popular snapshot per crawl.** Every worker asks for the homepage; the shared
   duplicate filter lets exactly one of them fetch it.
 
@@ -35,8 +40,9 @@ from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.reactor import CallLaterOnce
 from scrapy_redis import connection
 from scrapy_redis.scheduler import Scheduler
@@ -116,6 +122,29 @@ class CrawlKeys:
         """Requests ``worker`` popped and has not finished: lease id → encoded request."""
         return f"{self.prefix}:leases:{worker}"
 
+    @property
+    def stopped(self) -> str:
+        """When ``newsbot dist stop`` stopped the crawl (Redis time, seconds)."""
+        return f"{self.prefix}:stopped"
+
+    @property
+    def cleaned(self) -> str:
+        """When ``newsbot dist clean --force`` removed the crawl under live workers."""
+        return f"{self.prefix}:cleaned"
+
+
+# How long the notes of a stop or a forced clean stay, at most: workers check them every
+# second, and a later crawl's last worker deletes them with the rest of its keys.
+NOTE_TTL = 24 * 3600
+STOP_REASON = "dist_stop"
+CLEAN_REASON = "dist_clean"
+
+
+def redis_time(server: Redis) -> float:
+    """The Redis server's clock: one clock for every machine of the crawl."""
+    seconds, microseconds = server.time()
+    return float(seconds) + microseconds / 1e6
+
 
 @dataclass
 class Worker:
@@ -127,6 +156,17 @@ class Worker:
     heartbeat_ttl: int
     # Leases of retries and redirects on their way to the scheduler (see request_scheduled).
     moving: set[str] = field(default_factory=set)
+    joined_at: float = 0.0  # Redis time at which this worker joined the crawl
+    ended: str | None = None  # STOP_REASON or CLEAN_REASON once the crawl was ended by hand
+
+    def ended_by_hand(self) -> str | None:
+        """Whether a ``dist stop`` or ``dist clean --force`` since we joined ended the crawl."""
+        cleaned, stopped = self.server.mget(self.keys.cleaned, self.keys.stopped)
+        if cleaned is not None and float(cleaned) >= self.joined_at:
+            return CLEAN_REASON
+        if stopped is not None and float(stopped) >= self.joined_at:
+            return STOP_REASON
+        return None
 
     def release(self, request: Request) -> None:
         """The request is done (its items stored): drop its lease."""
@@ -219,8 +259,9 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
         lease: str | None = request.meta.pop(LEASE, None)
         if lease:
             self.worker.moving.discard(lease)
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
+        if self.worker.ended or (not request.dont_filter and self.df.request_seen(request)):
+            if not self.worker.ended:
+                self.df.log(request, self.spider)
             if lease:
                 self.worker.release_lease(lease)
             return False
@@ -235,6 +276,8 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
     def next_request(self) -> Request | None:
         """Pop the best request, leased to this worker."""
         assert self.worker is not None  # noqa: S101 - set in open()
+        if self.worker.ended:
+            return None
         lease = uuid.uuid4().hex
         data = self._pop_and_lease(
             keys=[self.queue.key, self.worker.keys.leases(self.worker.worker_id)], args=[lease]
@@ -246,6 +289,11 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
         if self.stats:
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
+
+    def has_pending_requests(self) -> bool:
+        """Whether the shared queue holds work for us: none once the crawl was ended by hand."""
+        assert self.worker is not None  # noqa: S101 - set in open()
+        return not self.worker.ended and bool(super().has_pending_requests())
 
     def close(self, reason: str) -> None:
         """Keep the shared queue: other workers may still need it (the coordinator cleans up)."""
@@ -339,6 +387,7 @@ class DistributedCoordinator:
 
     def spider_opened(self, spider: Spider) -> None:
         """Join the crawl and start beating."""
+        self.worker.joined_at = redis_time(self.worker.server)
         self.worker.server.sadd(self.worker.keys.workers, self.worker.worker_id)
         # Every second: the heartbeat is cheap, and an idle worker learns of new work quickly.
         self.beat.start(min(1.0, self.worker.heartbeat_ttl / 3), now=True)
@@ -366,6 +415,9 @@ class DistributedCoordinator:
     def spider_idle(self, spider: Spider) -> None:
         """Stay while the crawl is unfinished: work queued, or leased to a live worker."""
         self._release_stale_leases()
+        self._check_ended()
+        if self.worker.ended == STOP_REASON:
+            raise CloseSpider(STOP_REASON)
         recovered = self._recover_dead_workers()
         queued = self.worker.server.zcard(self.worker.keys.requests)
         busy = [
@@ -380,28 +432,59 @@ class DistributedCoordinator:
         if self.beat.running:
             self.beat.stop()
         server, keys = self.worker.server, self.worker.keys
-        if reason == "finished" and not server.hlen(keys.leases(self.worker.worker_id)):
+        ended = reason in (STOP_REASON, CLEAN_REASON)
+        if ended:  # what this worker still held was given up with the crawl
+            server.delete(keys.leases(self.worker.worker_id))
+        if (reason == "finished" or ended) and not server.hlen(keys.leases(self.worker.worker_id)):
             server.delete(keys.leases(self.worker.worker_id))
             server.srem(keys.workers, self.worker.worker_id)
         server.delete(keys.heartbeat(self.worker.worker_id))
-        if (
-            reason == "finished"
-            and not server.scard(keys.workers)
-            and not server.zcard(keys.requests)
-        ):
-            doomed = [keys.requests, keys.workers]
-            if not self.keep_fingerprints:
-                doomed.append(keys.fingerprints)
-            server.delete(*doomed)
-            logger.info("Distributed crawl %s cleaned up", keys.prefix)
+        if reason != "finished" and not ended:
+            return  # interrupted: the crawl goes on without us, or resumes later
+        if reason == CLEAN_REASON:
+            # Requests and fingerprints written since the clean, before we noticed it.
+            server.delete(keys.requests, keys.fingerprints)
+            return
+        if server.scard(keys.workers) or (reason == "finished" and server.zcard(keys.requests)):
+            return
+        doomed = [keys.requests, keys.workers, keys.stopped]
+        if reason == "finished":
+            doomed.append(keys.cleaned)
+        if not self.keep_fingerprints:
+            doomed.append(keys.fingerprints)
+        server.delete(*doomed)
+        logger.info("Distributed crawl %s cleaned up", keys.prefix)
 
     def _heartbeat(self) -> None:
         self.worker.server.set(
             self.worker.keys.heartbeat(self.worker.worker_id), "1", ex=self.worker.heartbeat_ttl
         )
+        self._check_ended()
         # An idle worker asks the engine for work now rather than at its next 5 s tick.
-        if self.worker.server.zcard(self.worker.keys.requests):
+        if self.worker.ended or self.worker.server.zcard(self.worker.keys.requests):
             self.poke.schedule()
+
+    def _check_ended(self) -> None:
+        """Notice a stop (finish what we hold, then close) or a forced clean (close now)."""
+        if self.worker.ended == CLEAN_REASON:
+            return
+        ended = self.worker.ended_by_hand()
+        if ended is None or ended == self.worker.ended:
+            return
+        self.worker.ended = ended
+        if ended == STOP_REASON:
+            logger.warning(
+                "Distributed crawl %s was stopped: finishing the requests in hand",
+                self.worker.keys.prefix,
+            )
+            return
+        logger.warning(
+            "Distributed crawl %s was removed by a forced clean: closing now",
+            self.worker.keys.prefix,
+        )
+        engine = self.crawler.engine
+        if engine is not None:
+            deferred_from_coro(engine.close_spider_async(reason=CLEAN_REASON))
 
     def _poke(self) -> None:
         engine = self.crawler.engine

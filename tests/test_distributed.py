@@ -367,8 +367,8 @@ def test_an_old_stop_or_clean_does_not_end_a_new_crawl(replica_2023, redis_prefi
     client = redis.Redis.from_url(REDIS_URL)
     client.sadd(keys.workers, "old")
     client.set(keys.heartbeat("old"), "1", ex=30)
-    assert dist(redis_prefix, "stop") == 0
     assert dist(redis_prefix, "clean", "--force") == 0
+    assert dist(redis_prefix, "stop") == 0
     assert client.exists(keys.stopped, keys.cleaned) == 2
     client.close()
     with postgres_database() as url:
