@@ -10,19 +10,22 @@ import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
-from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
+from newsbot.browser import keep_on_site, wait_for_list_after
 from newsbot.distributed import worker_for
 from newsbot.page import Page
 from newsbot.sites.base import ParseError, Section, Site, missing_fields
 from newsbot.storage.crawler import crawler_store
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
 
 DEFAULT_PAGES = 5  # list pages per section when -a pages= is not given
 ARTICLE_PRIORITY = 10
@@ -63,6 +66,13 @@ class SiteSpider(scrapy.Spider):
         if self.popular not in POPULAR_MODES:
             raise ValueError(f"popular must be one of {', '.join(POPULAR_MODES)}, got {popular!r}")
         self.refresh = _flag(refresh, "refresh")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        """The spider, with the crawl's browser kept on the site it crawls."""
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        keep_on_site(crawler, spider.site.domains_for(spider.base_url))
+        return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """Begin at the homepage: it links the sections and shows the Most Popular list."""
@@ -204,7 +214,12 @@ class SiteSpider(scrapy.Spider):
                 dont_filter=True,
                 meta={
                     "playwright": True,
-                    "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
+                    "playwright_page_methods": [
+                        wait_for_list_after(
+                            "Most Popular",
+                            self.settings.getfloat("NEWSBOT_POPULAR_RENDER_TIMEOUT", 10.0),
+                        )
+                    ],
                 },
             )
         else:
