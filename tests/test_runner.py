@@ -202,3 +202,27 @@ def test_crawl_whose_monitors_did_not_run_is_not_a_success(replica_2023, tmp_pat
     _, err = run.communicate(timeout=120)
     assert run.returncode == EXIT_CRAWL_FAILED, err
     assert "the monitors did not run" in err
+
+
+def test_queue_of_an_orphan_that_finished_is_not_resumed(replica_1000, tmp_path):
+    base = ["-a", f"base_url={replica_1000.base_url}", "-a", "pages=100", *FAST, *SLOW]
+    runner = newsbot_run("finished-orphan", tmp_path, *base)
+    later = None
+    try:
+        assert wait_until(lambda: bool(_children(runner.pid)))
+        orphan = _children(runner.pid)[0]
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(timeout=30)
+        assert wait_until(lambda: not _alive(orphan), timeout=300), "the orphan finishes"
+        assert [r["finish_reason"] for r in job_stats(tmp_path, "finished-orphan")] == ["finished"]
+        # Nobody cleared its queue: the next run must start afresh, not "resume" a done crawl.
+        later = newsbot_run("finished-orphan", tmp_path, *base, "-a", "popular=only")
+        out, err = later.communicate(timeout=120)
+        assert later.returncode == EXIT_OK, err
+        assert "resuming" not in out
+        assert job_stats(tmp_path, "finished-orphan")[-1]["newsbot/popular/snapshots"] == 1
+    finally:
+        for process in (runner, later):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.communicate()
