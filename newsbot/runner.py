@@ -32,6 +32,7 @@ EXIT_MONITORS_FAILED = 2  # the crawl finished but a monitor check failed
 EXIT_INTERRUPTED = 3  # stopped by a signal; run the job again to resume
 EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: another run of this job holds the lock
 
+_JOBDIR_OWNER = "newsbot-run"  # in the JOBDIR: the time stamp of the run that used it last
 _JOB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -111,8 +112,16 @@ def _run_locked(
     log = home / "logs" / f"{stamp}.log"
     stats_file = home / "logs" / f"{stamp}.stats.json"
     jobdir = home / "jobdir"
-    if jobdir.is_dir() and any(jobdir.iterdir()):
+    owner = jobdir / _JOBDIR_OWNER
+    if owner.is_file() and _finished(home / "logs" / f"{owner.read_text().strip()}.stats.json"):
+        # Its crawl finished after its runner was killed, so nobody cleared it.
+        print(f"job {job}: the queue in {jobdir} is of a crawl that finished; starting afresh",
+              file=out)  # fmt: skip
+        shutil.rmtree(jobdir, ignore_errors=True)
+    if jobdir.is_dir() and any(path.name != _JOBDIR_OWNER for path in jobdir.iterdir()):
         print(f"job {job}: resuming the interrupted run kept in {jobdir}", file=out)
+    jobdir.mkdir(exist_ok=True)
+    owner.write_text(f"{stamp}\n")  # the run whose crawl last used this queue
     command = [
         sys.executable, "-m", "scrapy", "crawl", spider, *crawl_args,
         "-s", f"JOBDIR={jobdir}",
@@ -185,6 +194,11 @@ def _outcome(
             print(f"job {job}: monitor failed: {failure}", file=sys.stderr)
         return EXIT_MONITORS_FAILED
     return EXIT_OK
+
+
+def _finished(stats_file: Path) -> bool:
+    stats = _read_json(stats_file)
+    return stats is not None and stats.get("finish_reason") == "finished"
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
