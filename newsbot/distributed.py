@@ -495,7 +495,7 @@ class DistributedCoordinator:
         """An idle engine holds no request: a lease still held would keep every worker waiting.
 
         Each lease is released where its request ends; this is the safety net for an end
-        no hook saw (e.g. a ``request_scheduled`` handler that ignored a retry).
+        no hook saw (e.g. a failed download whose errback raised before releasing it).
         """
         server, key = self.worker.server, self.worker.keys.leases(self.worker.worker_id)
         stale = server.hlen(key)
