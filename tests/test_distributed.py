@@ -379,3 +379,33 @@ def test_an_old_stop_or_clean_does_not_end_a_new_crawl(replica_2023, redis_prefi
     stats = stats_of(tmp_path, "new")
     assert stats["finish_reason"] == "finished"
     assert stats["newsbot/saved/PopularRank"] == 10
+
+
+def test_newsbot_run_reports_a_crawl_ended_by_dist_stop(replica_1000, redis_prefix, tmp_path):
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "NEWSBOT_EXPORTS_DIR": str(tmp_path / "exports"),
+        "NEWSBOT_REDIS_URL": REDIS_URL,
+        "NEWSBOT_REDIS_PREFIX": redis_prefix,
+        "NEWSBOT_CRAWL_ID": "c1",
+    }
+    env.pop("NEWSBOT_STATS_FILE", None)
+    with postgres_database() as url:
+        env["NEWSBOT_DATABASE_URL"] = url
+        run = subprocess.Popen(
+            [sys.executable, "-m", "newsbot", "run", "dist", "--",
+             "-a", f"base_url={replica_1000.base_url}", "-a", "pages=100",
+             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.01"],
+            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            assert _wait(lambda: _articles(url) >= 50)
+            assert dist(redis_prefix, "stop") == 0
+            _, err = run.communicate(timeout=60)
+        finally:
+            if run.poll() is None:
+                run.kill()
+                run.communicate()
+    assert run.returncode == 1, err
+    assert "stopped by `newsbot dist stop`" in err
