@@ -32,6 +32,11 @@ EXIT_MONITORS_FAILED = 2  # the crawl finished but a monitor check failed
 EXIT_INTERRUPTED = 3  # stopped by a signal; run the job again to resume
 EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: another run of this job holds the lock
 
+# Finish reasons of distributed crawls an operator ended (newsbot.distributed).
+_ENDED_BY_HAND = {
+    "dist_stop": "the distributed crawl was stopped by `newsbot dist stop`",
+    "dist_clean": "the distributed crawl was removed by `newsbot dist clean --force`",
+}
 _JOBDIR_OWNER = "newsbot-run"  # in the JOBDIR: the time stamp of the run that used it last
 _JOB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -168,6 +173,9 @@ def _outcome(
     if reason == "shutdown":
         print(f"job {job}: interrupted; run it again to resume ({jobdir})", file=sys.stderr)
         return EXIT_INTERRUPTED
+    if reason in _ENDED_BY_HAND:
+        print(f"job {job}: {_ENDED_BY_HAND[reason]}: a partial crawl; see {log}", file=sys.stderr)
+        return EXIT_CRAWL_FAILED
     if reason != "finished":
         print(f"job {job}: crawl ended with {reason!r}; see {log}", file=sys.stderr)
         return EXIT_CRAWL_FAILED
