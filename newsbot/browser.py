@@ -2,13 +2,90 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from scrapy_playwright.page import PageMethod
+
+from newsbot.sites.base import on_domains
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
 
 # What a rendered page needs is its markup and the scripts that build it; pictures, fonts,
 # styles and media only cost time and bandwidth.
 SKIPPED_RESOURCE_TYPES = frozenset({"image", "media", "font", "stylesheet", "manifest"})
+# Schemes that never leave the browser.
+_LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
 
 
 def should_abort(request: Any) -> bool:
     """``PLAYWRIGHT_ABORT_REQUEST``: drop resources that do not change the page's text."""
     return request.resource_type in SKIPPED_RESOURCE_TYPES
+
+
+class SiteOnly:
+    """``PLAYWRIGHT_ABORT_REQUEST`` for one crawl: :func:`should_abort`, and nothing off the site.
+
+    A rendered page's scripts would otherwise fetch other hosts (trackers, ad networks) and
+    send them the cookies they set; those requests are aborted and counted.
+    """
+
+    def __init__(self, crawler: Crawler, domains: Iterable[str]) -> None:
+        self.crawler = crawler
+        self.domains = tuple(domains)
+
+    def __call__(self, request: Any) -> bool:
+        """Whether to abort the browser's ``request`` (a Playwright request)."""
+        parts = urlsplit(request.url)
+        if parts.scheme not in _LOCAL_SCHEMES and not on_domains(
+            parts.hostname or "", self.domains
+        ):
+            logger.debug("Browser request off the site aborted: %s", request.url)
+            if self.crawler.stats is not None:
+                self.crawler.stats.inc_value("newsbot/browser/aborted_offsite")
+            return True
+        return should_abort(request)
+
+
+def keep_on_site(crawler: Crawler, domains: Iterable[str]) -> None:
+    """Make the crawl's browser abort requests outside ``domains`` (before settings freeze).
+
+    A crawl's settings freeze after its spider is made; a spider made for an already running
+    crawler (a test's) cannot change them, and its browser, if any, is not restricted.
+    """
+    if crawler.settings.frozen:
+        logger.warning("Settings are frozen: the browser is not kept on %s", ", ".join(domains))
+        return
+    crawler.settings.set("PLAYWRIGHT_ABORT_REQUEST", SiteOnly(crawler, domains), "spider")
+
+
+# Resolves once the first list after the heading holds a link, or after the timeout: a page
+# that keeps polling never becomes idle, and a list that never fills is read as it is.
+# The XPath is the one newsbot.extract.landmarks reads the list with.
+_WAIT_FOR_LIST = """async ([wanted, timeoutMs]) => {
+  const xpath = "(//body//*[not(self::script) and not(self::style)]"
+    + "[text()[translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+    + "'abcdefghijklmnopqrstuvwxyz') = " + wanted + "]])[1]"
+    + "/following::*[self::ol or self::ul or self::dl][1]//a[@href]";
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = document.evaluate(
+      xpath, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
+    if (found !== null) { return true; }
+    if (Date.now() >= deadline) { return false; }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}"""
+
+
+def wait_for_list_after(heading: str, timeout: float) -> PageMethod:
+    """A page method that waits up to ``timeout`` s for links in the list after ``heading``."""
+    wanted = " ".join(heading.lower().split())
+    if "'" in wanted:
+        raise ValueError(f"heading text cannot contain a quote: {heading!r}")
+    return PageMethod("evaluate", _WAIT_FOR_LIST, [f"'{wanted}'", int(timeout * 1000)])

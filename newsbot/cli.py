@@ -61,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     dist.add_argument("--spider", default="koreaherald")
     dist.add_argument("--redis-url", default=os.environ.get("NEWSBOT_REDIS_URL"))
     dist.add_argument("--prefix", default=os.environ.get("NEWSBOT_REDIS_PREFIX", "newsbot"))
+    dist.add_argument("--force", action="store_true", help="clean: even with live workers")
     commands.add_parser("migrate", help="apply database migrations")
     spool = commands.add_parser("replay-spool", help="store spooled batches")
     spool.add_argument("--spool-dir", default=None, help="default: NEWSBOT_SPOOL_DIR")
@@ -102,10 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _dist(args: argparse.Namespace) -> int:
-    """status: queue, workers, leases; stop: empty the queue; clean: delete the crawl's keys."""
+    """status: queue, workers, leases; stop: end the crawl; clean: delete the crawl's keys."""
     import redis
 
-    from newsbot.distributed import CrawlKeys
+    from newsbot.distributed import NOTE_TTL, CrawlKeys, redis_time
 
     if not args.redis_url:
         print("newsbot dist: set NEWSBOT_REDIS_URL or --redis-url", file=sys.stderr)
@@ -113,15 +114,33 @@ def _dist(args: argparse.Namespace) -> int:
     server = redis.Redis.from_url(args.redis_url, decode_responses=True)
     keys = CrawlKeys(f"{args.prefix}:{args.spider}:{args.crawl_id}")
     if args.action == "stop":
+        # The note first: a worker must not queue new requests into the emptied queue.
+        server.set(keys.stopped, repr(redis_time(server)), ex=NOTE_TTL)
         dropped = server.zcard(keys.requests)
         server.delete(keys.requests)
-        print(f"dropped {dropped} queued request(s); workers finish what they hold, then close")
+        print(
+            f"dropped {dropped} queued request(s); workers finish what they hold, then close "
+            "(finish reason dist_stop)"
+        )
         return 0
     if args.action == "clean":
+        live = sorted(
+            str(w) for w in server.smembers(keys.workers) if server.exists(keys.heartbeat(str(w)))
+        )
+        if live and not args.force:
+            print(
+                f"newsbot dist: {keys.prefix} has live worker(s): {', '.join(live)}; "
+                "stop the crawl first (newsbot dist stop) or clean with --force",
+                file=sys.stderr,
+            )
+            return 1
         doomed = list(server.scan_iter(match=f"{keys.prefix}:*"))
         if doomed:
             server.delete(*doomed)
         print(f"deleted {len(doomed)} key(s) of {keys.prefix}")
+        if live:  # tell them why their keys went: they close with finish reason dist_clean
+            server.set(keys.cleaned, repr(redis_time(server)), ex=NOTE_TTL)
+            print(f"live worker(s) {', '.join(live)} close now (finish reason dist_clean)")
         return 0
     workers = sorted(str(worker) for worker in server.smembers(keys.workers))
     status: dict[str, Any] = {

@@ -15,6 +15,11 @@ fingerprints, and leaves idle spiders running forever):
 - **One crawl, one key space.** Keys are ``<prefix>:<spider>:<crawl id>:…``. The last worker
   of a finished crawl deletes them, so the next crawl under the same id does not inherit its
   fingerprints, unless ``NEWSBOT_REDIS_KEEP_FINGERPRINTS`` asks to keep them.
+- **Stopped and cleaned crawls say so.** ``newsbot dist stop`` drops the queue and leaves a
+  note with its time; workers that joined before it finish what they hold and close with the
+  finish reason ``dist_stop``. ``newsbot dist clean --force`` removes a crawl under its live
+  workers and leaves a note too; they close at once with ``dist_clean``. Workers of a later
+  crawl under the same id joined after the note, so it does not concern them.
 - **One Most Popular snapshot per crawl.** Every worker asks for the homepage; the shared
   duplicate filter lets exactly one of them fetch it.
 
@@ -30,12 +35,14 @@ import os
 import socket
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from weakref import WeakKeyDictionary
 
 from scrapy import Request, Spider, signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
+from scrapy.utils.asyncio import call_later
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.reactor import CallLaterOnce
 from scrapy_redis import connection
 from scrapy_redis.scheduler import Scheduler
@@ -61,6 +68,13 @@ if #found == 0 then return false end
 redis.call('ZREMRANGEBYRANK', KEYS[1], 0, 0)
 redis.call('HSET', KEYS[2], ARGV[1], found[1])
 return found[1]
+"""
+# Queue a request and drop the lease it came with, atomically: a retry or a redirect carries
+# its lease over to the queued copy, so the request is neither lost nor queued twice.
+_PUSH_AND_RELEASE = """
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+if ARGV[3] ~= '' then redis.call('HDEL', KEYS[2], ARGV[3]) end
+return 1
 """
 # Put every request leased to a dead worker back on the queue, and forget the worker.
 _RECOVER = """
@@ -108,6 +122,29 @@ class CrawlKeys:
         """Requests ``worker`` popped and has not finished: lease id → encoded request."""
         return f"{self.prefix}:leases:{worker}"
 
+    @property
+    def stopped(self) -> str:
+        """When ``newsbot dist stop`` stopped the crawl (Redis time, seconds)."""
+        return f"{self.prefix}:stopped"
+
+    @property
+    def cleaned(self) -> str:
+        """When ``newsbot dist clean --force`` removed the crawl under live workers."""
+        return f"{self.prefix}:cleaned"
+
+
+# How long the notes of a stop or a forced clean stay, at most: workers check them every
+# second, and a later crawl's last worker deletes them with the rest of its keys.
+NOTE_TTL = 24 * 3600
+STOP_REASON = "dist_stop"
+CLEAN_REASON = "dist_clean"
+
+
+def redis_time(server: Redis) -> float:
+    """The Redis server's clock: one clock for every machine of the crawl."""
+    seconds, microseconds = server.time()
+    return float(seconds) + microseconds / 1e6
+
 
 @dataclass
 class Worker:
@@ -117,6 +154,19 @@ class Worker:
     keys: CrawlKeys
     worker_id: str
     heartbeat_ttl: int
+    # Leases of retries and redirects on their way to the scheduler (see request_scheduled).
+    moving: set[str] = field(default_factory=set)
+    joined_at: float = 0.0  # Redis time at which this worker joined the crawl
+    ended: str | None = None  # STOP_REASON or CLEAN_REASON once the crawl was ended by hand
+
+    def ended_by_hand(self) -> str | None:
+        """Whether a ``dist stop`` or ``dist clean --force`` since we joined ended the crawl."""
+        cleaned, stopped = self.server.mget(self.keys.cleaned, self.keys.stopped)
+        if cleaned is not None and float(cleaned) >= self.joined_at:
+            return CLEAN_REASON
+        if stopped is not None and float(stopped) >= self.joined_at:
+            return STOP_REASON
+        return None
 
     def release(self, request: Request) -> None:
         """The request is done (its items stored): drop its lease."""
@@ -196,14 +246,29 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
         super().open(spider)
         self.worker = worker_for(self.crawler)
         self._pop_and_lease = self.server.register_script(_POP_AND_LEASE)
+        self._push_and_release = self.server.register_script(_PUSH_AND_RELEASE)
 
     def enqueue_request(self, request: Request) -> bool:
-        """Push to the shared queue unless the shared filter has seen it."""
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
+        """Push to the shared queue unless the shared filter has seen it.
+
+        A request that still holds a lease is a retry or a redirect of a leased request (the
+        lease middleware strips leases from a callback's follow-ups): its lease is carried
+        over to the queued copy, or released when the copy is dropped.
+        """
+        assert self.worker is not None  # noqa: S101 - set in open()
+        lease: str | None = request.meta.pop(LEASE, None)
+        if lease:
+            self.worker.moving.discard(lease)
+        if self.worker.ended or (not request.dont_filter and self.df.request_seen(request)):
+            if not self.worker.ended:
+                self.df.log(request, self.spider)
+            if lease:
+                self.worker.release_lease(lease)
             return False
-        request.meta.pop(LEASE, None)  # a retry or a follow-up gets a lease of its own
-        self.queue.push(request)
+        self._push_and_release(
+            keys=[self.queue.key, self.worker.keys.leases(self.worker.worker_id)],
+            args=[-request.priority, self.queue._encode_request(request), lease or ""],
+        )
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
         return True
@@ -211,6 +276,8 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
     def next_request(self) -> Request | None:
         """Pop the best request, leased to this worker."""
         assert self.worker is not None  # noqa: S101 - set in open()
+        if self.worker.ended:
+            return None
         lease = uuid.uuid4().hex
         data = self._pop_and_lease(
             keys=[self.queue.key, self.worker.keys.leases(self.worker.worker_id)], args=[lease]
@@ -223,6 +290,11 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
             self.stats.inc_value("scheduler/dequeued/redis")
         return request
 
+    def has_pending_requests(self) -> bool:
+        """Whether the shared queue holds work for us: none once the crawl was ended by hand."""
+        assert self.worker is not None  # noqa: S101 - set in open()
+        return not self.worker.ended and bool(super().has_pending_requests())
+
     def close(self, reason: str) -> None:
         """Keep the shared queue: other workers may still need it (the coordinator cleans up)."""
 
@@ -230,9 +302,10 @@ class LeasingScheduler(Scheduler):  # type: ignore[misc]
 class LeaseReleaseMiddleware:
     """Spider middleware: release a request's lease once its response was fully handled.
 
-    Requests a callback yields are queued as they are yielded; its items are counted and
+    Requests a callback yields are queued as they are yielded, without the lease (a request
+    made with the response's meta would otherwise take it along); its items are counted and
     the lease is released after the last of them has left the item pipelines (stored, or
-    dropped as invalid or duplicate).
+    dropped as invalid or duplicate), also when the callback raised half-way.
     """
 
     def __init__(self, crawler: Crawler, worker: Worker) -> None:
@@ -257,16 +330,19 @@ class LeaseReleaseMiddleware:
         """Pass everything on; count the items of this response's lease."""
         lease = response.request.meta.get(LEASE) if response.request else None
         produced = 0
-        async for output in result:
-            if not isinstance(output, Request):
-                produced += 1
-            yield output
-        if lease is None:
-            return
-        if produced == 0 or self.done[lease] >= produced:
-            self._release(lease)
-        else:
-            self.expected[lease] = produced
+        try:
+            async for output in result:
+                if not isinstance(output, Request):
+                    produced += 1
+                elif lease is not None and output.meta.get(LEASE) == lease:
+                    del output.meta[LEASE]
+                yield output
+        finally:
+            if lease is not None:
+                if produced == 0 or self.done[lease] >= produced:
+                    self._release(lease)
+                else:
+                    self.expected[lease] = produced
 
     def _item_done(self, item: Any, response: Response | None = None, **kwargs: Any) -> None:
         lease = (
@@ -306,10 +382,12 @@ class DistributedCoordinator:
         crawler.signals.connect(coordinator.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(coordinator.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(coordinator.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(coordinator.request_scheduled, signal=signals.request_scheduled)
         return coordinator
 
     def spider_opened(self, spider: Spider) -> None:
         """Join the crawl and start beating."""
+        self.worker.joined_at = redis_time(self.worker.server)
         self.worker.server.sadd(self.worker.keys.workers, self.worker.worker_id)
         # Every second: the heartbeat is cheap, and an idle worker learns of new work quickly.
         self.beat.start(min(1.0, self.worker.heartbeat_ttl / 3), now=True)
@@ -317,8 +395,29 @@ class DistributedCoordinator:
             "Worker %s joined distributed crawl %s", self.worker.worker_id, self.worker.keys.prefix
         )
 
+    def request_scheduled(self, request: Request, spider: Spider) -> None:
+        """A retry or redirect of a leased request is about to be queued, or dropped.
+
+        A ``request_scheduled`` handler may drop it without the scheduler hearing of it (Scrapy's
+        offsite filter does): its lease is released once the engine is done with it, unless the
+        scheduler has carried it over to the queue by then.
+        """
+        lease = request.meta.get(LEASE)
+        if lease:
+            self.worker.moving.add(lease)
+            call_later(0, self._release_unqueued, lease)
+
+    def _release_unqueued(self, lease: str) -> None:
+        if lease in self.worker.moving:
+            self.worker.moving.discard(lease)
+            self.worker.release_lease(lease)
+
     def spider_idle(self, spider: Spider) -> None:
         """Stay while the crawl is unfinished: work queued, or leased to a live worker."""
+        self._release_stale_leases()
+        self._check_ended()
+        if self.worker.ended == STOP_REASON:
+            raise CloseSpider(STOP_REASON)
         recovered = self._recover_dead_workers()
         queued = self.worker.server.zcard(self.worker.keys.requests)
         busy = [
@@ -333,33 +432,78 @@ class DistributedCoordinator:
         if self.beat.running:
             self.beat.stop()
         server, keys = self.worker.server, self.worker.keys
-        if reason == "finished" and not server.hlen(keys.leases(self.worker.worker_id)):
+        ended = reason in (STOP_REASON, CLEAN_REASON)
+        if ended:  # what this worker still held was given up with the crawl
+            server.delete(keys.leases(self.worker.worker_id))
+        if (reason == "finished" or ended) and not server.hlen(keys.leases(self.worker.worker_id)):
             server.delete(keys.leases(self.worker.worker_id))
             server.srem(keys.workers, self.worker.worker_id)
         server.delete(keys.heartbeat(self.worker.worker_id))
-        if (
-            reason == "finished"
-            and not server.scard(keys.workers)
-            and not server.zcard(keys.requests)
-        ):
-            doomed = [keys.requests, keys.workers]
-            if not self.keep_fingerprints:
-                doomed.append(keys.fingerprints)
-            server.delete(*doomed)
-            logger.info("Distributed crawl %s cleaned up", keys.prefix)
+        if reason != "finished" and not ended:
+            return  # interrupted: the crawl goes on without us, or resumes later
+        if reason == CLEAN_REASON:
+            # Requests and fingerprints written since the clean, before we noticed it.
+            server.delete(keys.requests, keys.fingerprints)
+            return
+        if server.scard(keys.workers) or (reason == "finished" and server.zcard(keys.requests)):
+            return
+        doomed = [keys.requests, keys.workers, keys.stopped]
+        if reason == "finished":
+            doomed.append(keys.cleaned)
+        if not self.keep_fingerprints:
+            doomed.append(keys.fingerprints)
+        server.delete(*doomed)
+        logger.info("Distributed crawl %s cleaned up", keys.prefix)
 
     def _heartbeat(self) -> None:
         self.worker.server.set(
             self.worker.keys.heartbeat(self.worker.worker_id), "1", ex=self.worker.heartbeat_ttl
         )
+        self._check_ended()
         # An idle worker asks the engine for work now rather than at its next 5 s tick.
-        if self.worker.server.zcard(self.worker.keys.requests):
+        if self.worker.ended or self.worker.server.zcard(self.worker.keys.requests):
             self.poke.schedule()
+
+    def _check_ended(self) -> None:
+        """Notice a stop (finish what we hold, then close) or a forced clean (close now)."""
+        if self.worker.ended == CLEAN_REASON:
+            return
+        ended = self.worker.ended_by_hand()
+        if ended is None or ended == self.worker.ended:
+            return
+        self.worker.ended = ended
+        if ended == STOP_REASON:
+            logger.warning(
+                "Distributed crawl %s was stopped: finishing the requests in hand",
+                self.worker.keys.prefix,
+            )
+            return
+        logger.warning(
+            "Distributed crawl %s was removed by a forced clean: closing now",
+            self.worker.keys.prefix,
+        )
+        engine = self.crawler.engine
+        if engine is not None:
+            deferred_from_coro(engine.close_spider_async(reason=CLEAN_REASON))
 
     def _poke(self) -> None:
         engine = self.crawler.engine
         if engine is not None and engine._slot is not None:
             engine._slot.nextcall.schedule()
+
+    def _release_stale_leases(self) -> None:
+        """An idle engine holds no request: a lease still held would keep every worker waiting.
+
+        Each lease is released where its request ends; this is the safety net for an end
+        no hook saw (e.g. a failed download whose errback raised before releasing it).
+        """
+        server, key = self.worker.server, self.worker.keys.leases(self.worker.worker_id)
+        stale = server.hlen(key)
+        if stale:
+            server.delete(key)
+            logger.warning("Released %d lease(s) of requests that ended unseen", stale)
+            assert self.crawler.stats is not None  # noqa: S101
+            self.crawler.stats.inc_value("newsbot/distributed/stale_leases", stale)
 
     def _live_workers(self) -> list[str]:
         server, keys = self.worker.server, self.worker.keys

@@ -1,7 +1,8 @@
 """Run a crawl as a scheduled job (``newsbot run JOB -- ARGS``), as cron needs it.
 
 - One run at a time per job: a second run of the same job exits at once with
-  ``EXIT_ALREADY_RUNNING`` and says which process holds the job.
+  ``EXIT_ALREADY_RUNNING`` and says which process holds the job. The crawl process shares the
+  job's lock, so a crawl whose runner was killed still holds its job (and its ``JOBDIR``).
 - A log per run in a predictable place: ``<runs>/<job>/logs/<UTC time>.log`` (``latest.log``
   links to the newest), with the stats and the monitor report beside it.
 - Resumable: the crawl keeps its queue in ``<runs>/<job>/jobdir`` (Scrapy's ``JOBDIR``). A run
@@ -31,6 +32,12 @@ EXIT_MONITORS_FAILED = 2  # the crawl finished but a monitor check failed
 EXIT_INTERRUPTED = 3  # stopped by a signal; run the job again to resume
 EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: another run of this job holds the lock
 
+# Finish reasons of distributed crawls an operator ended (newsbot.distributed).
+_ENDED_BY_HAND = {
+    "dist_stop": "the distributed crawl was stopped by `newsbot dist stop`",
+    "dist_clean": "the distributed crawl was removed by `newsbot dist clean --force`",
+}
+_JOBDIR_OWNER = "newsbot-run"  # in the JOBDIR: the time stamp of the run that used it last
 _JOB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 
@@ -60,26 +67,66 @@ def run_job(
             lock.seek(0)
             holder = lock.read().strip() or "another process"
             print(
-                f"newsbot run: job {job!r} is already running ({holder}); not starting another",
+                f"newsbot run: job {job!r} is already running ({holder}); not starting another"
+                f"{_orphan_note(holder)}",
                 file=sys.stderr,
             )
             return EXIT_ALREADY_RUNNING
         stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%SZ")
-        lock.seek(0)
-        lock.truncate()
-        lock.write(f"pid {os.getpid()}, started {stamp}\n")
-        lock.flush()
-        return _run_locked(job, crawl_args, spider, home, stamp, out)
+        _write_holder(lock, f"pid {os.getpid()}, started {stamp}")
+        return _run_locked(job, crawl_args, spider, home, stamp, out, lock)
+
+
+def _write_holder(lock: TextIO, holder: str) -> None:
+    lock.seek(0)
+    lock.truncate()
+    lock.write(f"{holder}\n")
+    lock.flush()
+
+
+def _orphan_note(holder: str) -> str:
+    """A hint when the holder's runner is gone but its crawl still runs."""
+    found = re.match(r"pid (\d+), crawl pid (\d+)", holder)
+    if found is None or _alive(int(found[1])) or not _alive(int(found[2])):
+        return ""
+    return (
+        f"; its runner is gone but its crawl (pid {found[2]}) still runs: let it finish, or"
+        " stop it with SIGTERM to keep its queue for the next run"
+    )
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _run_locked(
-    job: str, crawl_args: list[str], spider: str, home: Path, stamp: str, out: TextIO
+    job: str,
+    crawl_args: list[str],
+    spider: str,
+    home: Path,
+    stamp: str,
+    out: TextIO,
+    lock: TextIO,
 ) -> int:
     log = home / "logs" / f"{stamp}.log"
     stats_file = home / "logs" / f"{stamp}.stats.json"
     jobdir = home / "jobdir"
-    if jobdir.is_dir() and any(jobdir.iterdir()):
+    owner = jobdir / _JOBDIR_OWNER
+    if owner.is_file() and _finished(home / "logs" / f"{owner.read_text().strip()}.stats.json"):
+        # Its crawl finished after its runner was killed, so nobody cleared it.
+        print(f"job {job}: the queue in {jobdir} is of a crawl that finished; starting afresh",
+              file=out)  # fmt: skip
+        shutil.rmtree(jobdir, ignore_errors=True)
+    if jobdir.is_dir() and any(path.name != _JOBDIR_OWNER for path in jobdir.iterdir()):
         print(f"job {job}: resuming the interrupted run kept in {jobdir}", file=out)
+    jobdir.mkdir(exist_ok=True)
+    owner.write_text(f"{stamp}\n")  # the run whose crawl last used this queue
     command = [
         sys.executable, "-m", "scrapy", "crawl", spider, *crawl_args,
         "-s", f"JOBDIR={jobdir}",
@@ -91,7 +138,12 @@ def _run_locked(
     env.setdefault("SCRAPY_SETTINGS_MODULE", "newsbot.settings")
     # Its own session: a terminal's Ctrl-C reaches the crawl once, through us, so that
     # Scrapy shuts down gracefully instead of seeing a second, forcing signal.
-    child = subprocess.Popen(command, env=env, start_new_session=True)  # noqa: S603 - our scrapy, the operator's arguments
+    # The locked file goes with it: the lock belongs to the open file, not to a process, so
+    # the job stays locked until both have exited, even if we are killed.
+    child = subprocess.Popen(  # noqa: S603 - our scrapy, the operator's arguments
+        command, env=env, start_new_session=True, pass_fds=(lock.fileno(),)
+    )
+    _write_holder(lock, f"pid {os.getpid()}, crawl pid {child.pid}, started {stamp}")
 
     def forward(signum: int, frame: FrameType | None) -> None:
         child.send_signal(signum)
@@ -121,6 +173,9 @@ def _outcome(
     if reason == "shutdown":
         print(f"job {job}: interrupted; run it again to resume ({jobdir})", file=sys.stderr)
         return EXIT_INTERRUPTED
+    if reason in _ENDED_BY_HAND:
+        print(f"job {job}: {_ENDED_BY_HAND[reason]}: a partial crawl; see {log}", file=sys.stderr)
+        return EXIT_CRAWL_FAILED
     if reason != "finished":
         print(f"job {job}: crawl ended with {reason!r}; see {log}", file=sys.stderr)
         return EXIT_CRAWL_FAILED
@@ -129,7 +184,14 @@ def _outcome(
         "newsbot/saved/Article/revised", 0
     )
     ranks = stats.get("newsbot/saved/PopularRank", 0)
-    monitors = stats.get("newsbot/monitors/status", "not run")
+    monitors = stats.get("newsbot/monitors/status")
+    if monitors is None:
+        print(
+            f"job {job}: the monitors did not run (no newsbot/monitors/status in the stats), "
+            f"so nothing vouches for this crawl; see {log}",
+            file=sys.stderr,
+        )
+        return EXIT_CRAWL_FAILED
     print(
         f"job {job}: finished; {articles} new or revised articles, {ranks} ranks stored; "
         f"monitors {monitors}; log {log}",
@@ -140,6 +202,11 @@ def _outcome(
             print(f"job {job}: monitor failed: {failure}", file=sys.stderr)
         return EXIT_MONITORS_FAILED
     return EXIT_OK
+
+
+def _finished(stats_file: Path) -> bool:
+    stats = _read_json(stats_file)
+    return stats is not None and stats.get("finish_reason") == "finished"
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:

@@ -67,6 +67,7 @@ DOWNLOAD_HANDLERS = {
     "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
     "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
 }
+# The spider replaces this with newsbot.browser.SiteOnly: the same, and nothing off the site.
 PLAYWRIGHT_ABORT_REQUEST = "newsbot.browser.should_abort"
 PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT = 30_000  # ms
@@ -87,6 +88,8 @@ PLAYWRIGHT_LAUNCH_OPTIONS = {
 }
 PLAYWRIGHT_MAX_CONTEXTS = 1
 PLAYWRIGHT_MAX_PAGES_PER_CONTEXT = 2
+# Seconds a rendered homepage may take to fill its Most Popular list; then it is read as it is.
+NEWSBOT_POPULAR_RENDER_TIMEOUT = 10.0
 
 # --- Items: clean, validate, deduplicate, store ---------------------------------------------
 ITEM_PIPELINES = {

@@ -8,13 +8,17 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import redis
 
+from newsbot.replica.corpus import build_corpus
+from newsbot.replica.server import Replica
 from tests.crawling import REPO
 from tests.databases import postgres_database
 from tests.test_e2e_storage import table_counts
@@ -156,6 +160,252 @@ def test_dist_status_stop_and_clean(redis_prefix, capsys):
     assert newsbot([*common[:1], "stop", *common[1:]]) == 0
     assert client.zcard(keys.requests) == 0
     assert client.scard(keys.fingerprints) == 3
-    assert newsbot([*common[:1], "clean", *common[1:]]) == 0
-    assert prefix_keys(redis_prefix) == []
+    # w1 is alive: its crawl is not removed under it unless forced.
+    assert newsbot([*common[:1], "clean", *common[1:]]) == 1
+    assert "live worker(s): w1" in capsys.readouterr().err
+    assert client.scard(keys.fingerprints) == 3
+    assert newsbot([*common[:1], "clean", "--force", *common[1:]]) == 0
+    # Only the note that tells the live worker why its keys went.
+    assert prefix_keys(redis_prefix) == [keys.cleaned.encode()]
     client.close()
+
+
+class FaultySite(ThreadingHTTPServer):
+    """The 2023 replica with some article URLs that fail the way a real site does.
+
+    ``faults`` maps a request target to a behaviour: ``"500_once"`` (a server error, then the
+    page), ``"timeout"`` (never answers in time), or ``"redirect:<target>"`` (a 301).
+    """
+
+    daemon_threads = True
+
+    def __init__(self, articles: int, faults: dict[str, str]) -> None:
+        self.replica = Replica(build_corpus("2023", articles))
+        self.faults = faults
+        self.hits: dict[str, int] = {}
+        self.lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), _FaultyHandler)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}"
+
+
+class _FaultyHandler(BaseHTTPRequestHandler):
+    server: FaultySite
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        with self.server.lock:
+            hits = self.server.hits[self.path] = self.server.hits.get(self.path, 0) + 1
+        fault = self.server.faults.get(self.path, "")
+        if fault == "timeout":
+            time.sleep(5)  # past DOWNLOAD_TIMEOUT
+            self.close_connection = True
+            return
+        if fault == "500_once" and hits == 1:
+            self._answer(500, b"busy")
+            return
+        if fault.startswith("redirect:"):
+            self._answer(301, b"", location=fault.removeprefix("redirect:"))
+            return
+        response = self.server.replica.handle(self.path)
+        self._answer(response.status, response.body, response.content_type)
+
+    def _answer(self, status, body, content_type="text/html", location=None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        if location:
+            self.send_header("Location", location)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format, *args):
+        pass
+
+
+def _leases(prefix: str) -> dict[str, int]:
+    client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+    try:
+        return {key: client.hlen(key) for key in client.scan_iter(match=f"{prefix}:*:leases:*")}
+    finally:
+        client.close()
+
+
+def test_retries_redirects_timeouts_and_drops_leave_no_lease_behind(redis_prefix, tmp_path):
+    paths = [f"/view.php?ud={a.article_id}" for a in build_corpus("2023", 60).articles]
+    faults = {
+        paths[0]: "500_once",
+        paths[1]: f"redirect:{paths[2]}",  # to an article listed too: one of the two is dropped
+        paths[3]: "redirect:/moved/1",  # a chain: /moved/1 → /moved/2 → an article
+        "/moved/1": "redirect:/moved/2",
+        "/moved/2": f"redirect:{paths[4]}",
+        paths[5]: "timeout",
+        paths[6]: "redirect:/search/index.php?q=x",  # robots.txt forbids it
+        paths[7]: "redirect:http://127.0.0.2:9/offsite",  # off the site
+        paths[8]: "500_once",
+    }
+    site = FaultySite(60, faults)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    extra = ("-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1")
+    workers = []
+    try:
+        with postgres_database() as url:
+            workers = [
+                start_worker(name, tmp_path, site, url, redis_prefix, *extra) for name in "ab"
+            ]
+            queue = f"{redis_prefix}:koreaherald:c1:requests"
+            client = redis.Redis.from_url(REDIS_URL)
+            assert _wait(lambda: site.hits.get(paths[5], 0) >= 2 and not client.zcard(queue))
+            client.close()
+            for worker in workers:
+                try:
+                    worker.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    pytest.fail(
+                        f"a worker still runs 60 s after the queue drained: {_leases(redis_prefix)}"
+                    )
+            counts = table_counts(url)
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        site.shutdown()
+        site.server_close()
+    assert [w.returncode for w in workers] == [0, 0]
+    assert _leases(redis_prefix) == {}
+    assert prefix_keys(redis_prefix) == [], "a finished crawl leaves no keys behind"
+    # Every article but those whose URL never leads to an article page of their own.
+    assert counts["articles"] == 60 - 5
+    assert site.hits[paths[0]] == 2, "a 500 is retried once"
+    assert site.hits[paths[8]] == 2
+    for name in "ab":
+        stats = stats_of(tmp_path, name)
+        assert stats["finish_reason"] == "finished"
+        assert "newsbot/distributed/stale_leases" not in stats, "each lease released where it ends"
+
+
+def _wait(condition, timeout=120.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def dist(prefix: str, *args: str, crawl_id: str = "c1") -> int:
+    from newsbot.cli import main as newsbot
+
+    return newsbot(["dist", *args, "--redis-url", REDIS_URL, "--prefix", prefix,
+                    "--crawl-id", crawl_id])  # fmt: skip
+
+
+def test_dist_stop_ends_the_crawl_as_stopped_not_finished(replica_1000, redis_prefix, tmp_path):
+    corpus = replica_1000.replica.corpus
+    with postgres_database() as url:
+        workers = [
+            start_worker(name, tmp_path, replica_1000, url, redis_prefix) for name in ("a", "b")
+        ]
+        try:
+            assert _wait(lambda: _articles(url) >= 100)
+            assert dist(redis_prefix, "stop") == 0
+            for worker in workers:
+                assert worker.wait(timeout=60) == 0
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.kill()
+                    worker.wait()
+        assert _articles(url) < len(corpus.articles), "stopped half-way"
+    for name in "ab":
+        stats = stats_of(tmp_path, name)
+        assert stats["finish_reason"] == "dist_stop"
+        assert stats["newsbot/monitors/status"] == "failed"
+        assert any("Finish Reason" in f for f in stats["newsbot/monitors/failures"])
+    assert prefix_keys(redis_prefix) == [], "the last worker of a stopped crawl cleans up"
+
+
+def test_dist_clean_refuses_live_workers_unless_forced(
+    replica_1000, redis_prefix, tmp_path, capsys
+):
+    with postgres_database() as url:
+        workers = [
+            start_worker(name, tmp_path, replica_1000, url, redis_prefix) for name in ("a", "b")
+        ]
+        try:
+            assert _wait(lambda: _articles(url) >= 100)
+            client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
+            live = client.smembers(f"{redis_prefix}:koreaherald:c1:workers")
+            client.close()
+            assert len(live) == 2
+            assert dist(redis_prefix, "clean") == 1
+            err = capsys.readouterr().err
+            assert all(worker in err for worker in live), err
+            assert all(worker.poll() is None for worker in workers), "refused: they go on"
+            assert dist(redis_prefix, "clean", "--force") == 0
+            for worker in workers:
+                assert worker.wait(timeout=60) == 0
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.kill()
+                    worker.wait()
+    for name in "ab":
+        assert stats_of(tmp_path, name)["finish_reason"] == "dist_clean"
+    left = {key.decode() for key in prefix_keys(redis_prefix)}
+    assert left <= {f"{redis_prefix}:koreaherald:c1:cleaned"}, left
+
+
+def test_an_old_stop_or_clean_does_not_end_a_new_crawl(replica_2023, redis_prefix, tmp_path):
+    # Both notes of a previous crawl are still there when the next one starts.
+    from newsbot.distributed import CrawlKeys
+
+    keys = CrawlKeys(f"{redis_prefix}:koreaherald:c1")
+    client = redis.Redis.from_url(REDIS_URL)
+    client.sadd(keys.workers, "old")
+    client.set(keys.heartbeat("old"), "1", ex=30)
+    assert dist(redis_prefix, "clean", "--force") == 0
+    assert dist(redis_prefix, "stop") == 0
+    assert client.exists(keys.stopped, keys.cleaned) == 2
+    client.close()
+    with postgres_database() as url:
+        worker = start_worker(
+            "new", tmp_path, replica_2023, url, redis_prefix, "-a", "popular=only"
+        )
+        assert worker.wait(timeout=120) == 0
+    stats = stats_of(tmp_path, "new")
+    assert stats["finish_reason"] == "finished"
+    assert stats["newsbot/saved/PopularRank"] == 10
+
+
+def test_newsbot_run_reports_a_crawl_ended_by_dist_stop(replica_1000, redis_prefix, tmp_path):
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "NEWSBOT_EXPORTS_DIR": str(tmp_path / "exports"),
+        "NEWSBOT_REDIS_URL": REDIS_URL,
+        "NEWSBOT_REDIS_PREFIX": redis_prefix,
+        "NEWSBOT_CRAWL_ID": "c1",
+    }
+    env.pop("NEWSBOT_STATS_FILE", None)
+    with postgres_database() as url:
+        env["NEWSBOT_DATABASE_URL"] = url
+        run = subprocess.Popen(
+            [sys.executable, "-m", "newsbot", "run", "dist", "--",
+             "-a", f"base_url={replica_1000.base_url}", "-a", "pages=100",
+             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.01"],
+            cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        try:
+            assert _wait(lambda: _articles(url) >= 50)
+            assert dist(redis_prefix, "stop") == 0
+            _, err = run.communicate(timeout=60)
+        finally:
+            if run.poll() is None:
+                run.kill()
+                run.communicate()
+    assert run.returncode == 1, err
+    assert "stopped by `newsbot dist stop`" in err

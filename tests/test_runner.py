@@ -19,7 +19,7 @@ from newsbot.runner import (
     EXIT_MONITORS_FAILED,
     EXIT_OK,
 )
-from tests.crawling import FAST
+from tests.crawling import FAST, REPO
 from tests.databases import postgres_database
 from tests.tcpproxy import TcpProxy
 from tests.test_e2e_storage import table_counts
@@ -32,6 +32,8 @@ SLOW = ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "-s", "DOWNLOAD_DELAY=0.01"]
 def newsbot_run(job: str, workdir: Path, *crawl_args: str, database_url: str | None = None):
     """Start `newsbot run` in ``workdir``, as cron would (any directory will do)."""
     env = {**os.environ, "NEWSBOT_EXPORTS_DIR": str(workdir / "exports")}
+    # This checkout's newsbot, not whichever one the virtualenv has installed.
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env.pop("NEWSBOT_STATS_FILE", None)
     if database_url:
         env["NEWSBOT_DATABASE_URL"] = database_url
@@ -143,3 +145,83 @@ def test_bad_job_name_is_refused(tmp_path):
     _, err = run.communicate(timeout=60)
     assert run.returncode == EXIT_CRAWL_FAILED
     assert "bad job name" in err
+
+
+def _children(pid: int) -> list[int]:
+    return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_killed_runner_keeps_its_job_locked_while_its_crawl_runs(replica_1000, tmp_path):
+    base = ["-a", f"base_url={replica_1000.base_url}", "-a", "pages=100", *FAST, *SLOW]
+    runner = newsbot_run("orphan", tmp_path, *base)
+    orphan = None
+    later = None
+    try:
+        assert wait_until(lambda: bool(_children(runner.pid)))
+        orphan = _children(runner.pid)[0]
+        home = tmp_path / "exports" / "runs" / "orphan"
+        assert wait_until(
+            lambda: any("Spider opened" in p.read_text() for p in home.glob("logs/*.log"))
+        )
+        assert wait_until(lambda: (home / "jobdir" / "requests.queue").is_dir())
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(timeout=30)  # its crawl still holds the output pipes: no communicate()
+        assert _alive(orphan), "the crawl outlives its runner"
+        later = newsbot_run("orphan", tmp_path, *base)
+        _, err = later.communicate(timeout=60)
+        assert later.returncode == EXIT_ALREADY_RUNNING, err
+        assert f"crawl pid {orphan}" in err
+        # The orphan stops as any crawl does, keeping its queue; the job resumes from there.
+        os.kill(orphan, signal.SIGTERM)
+        assert wait_until(lambda: not _alive(orphan))
+        later = newsbot_run("orphan", tmp_path, *base)
+        out, err = later.communicate(timeout=300)
+        assert later.returncode == EXIT_OK, err
+        assert "resuming the interrupted run" in out
+    finally:
+        for process in (runner, later):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.communicate()
+        if orphan is not None and _alive(orphan):
+            os.kill(orphan, signal.SIGKILL)
+
+
+def test_crawl_whose_monitors_did_not_run_is_not_a_success(replica_2023, tmp_path):
+    run = newsbot_run("unmonitored", tmp_path, "-a", f"base_url={replica_2023.base_url}",
+                      "-a", "popular=only", *FAST, "-s", "SPIDERMON_ENABLED=False")  # fmt: skip
+    _, err = run.communicate(timeout=120)
+    assert run.returncode == EXIT_CRAWL_FAILED, err
+    assert "the monitors did not run" in err
+
+
+def test_queue_of_an_orphan_that_finished_is_not_resumed(replica_1000, tmp_path):
+    base = ["-a", f"base_url={replica_1000.base_url}", "-a", "pages=100", *FAST, *SLOW]
+    runner = newsbot_run("finished-orphan", tmp_path, *base)
+    later = None
+    try:
+        assert wait_until(lambda: bool(_children(runner.pid)))
+        orphan = _children(runner.pid)[0]
+        runner.send_signal(signal.SIGKILL)
+        runner.wait(timeout=30)
+        assert wait_until(lambda: not _alive(orphan), timeout=300), "the orphan finishes"
+        assert [r["finish_reason"] for r in job_stats(tmp_path, "finished-orphan")] == ["finished"]
+        # Nobody cleared its queue: the next run must start afresh, not "resume" a done crawl.
+        later = newsbot_run("finished-orphan", tmp_path, *base, "-a", "popular=only")
+        out, err = later.communicate(timeout=120)
+        assert later.returncode == EXIT_OK, err
+        assert "resuming" not in out
+        assert job_stats(tmp_path, "finished-orphan")[-1]["newsbot/popular/snapshots"] == 1
+    finally:
+        for process in (runner, later):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.communicate()

@@ -125,12 +125,29 @@ def _int_param(query: str, param: str) -> int | None:
     return None
 
 
+def on_domains(host: str, domains: Iterable[str]) -> bool:
+    """Whether ``host`` is one of ``domains`` or a subdomain of one."""
+    host = host.lower().rstrip(".")
+    return any(host == domain or host.endswith(f".{domain}") for domain in domains)
+
+
 class Site:
     """A news site: its layouts in detection order and how its URLs name articles."""
 
     name: ClassVar[str]
     default_base_url: ClassVar[str]
     layouts: ClassVar[tuple[Layout, ...]]
+    # The site's domains (each with its subdomains) and the hosts its pages load from.
+    domains: ClassVar[tuple[str, ...]] = ()
+
+    def domains_for(self, base_url: str) -> tuple[str, ...]:
+        """Where pages crawled from ``base_url`` may load from.
+
+        The site's domains when ``base_url`` is on them; for a mirror or a replica elsewhere,
+        ``base_url``'s host alone.
+        """
+        host = (urlsplit(base_url).hostname or "").lower()
+        return self.domains if on_domains(host, self.domains) else (host,)
 
     def article_layout(self, page: Page) -> Layout | None:
         """The layout whose article marker the page carries, or None."""

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response
-from scrapy_playwright.page import PageMethod
 from twisted.python.failure import Failure
 
+from newsbot.browser import keep_on_site, wait_for_list_after
 from newsbot.distributed import worker_for
 from newsbot.items import Article
 from newsbot.lost import ARTICLE_ID, KIND, SECTION, lost_pages
@@ -76,9 +76,10 @@ class SiteSpider(scrapy.Spider):
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
-        """The spider, with the crawl's recorder of lost pages listening from the start."""
+        """The spider, its recorder of lost pages listening, its browser kept on the site."""
         spider = super().from_crawler(crawler, *args, **kwargs)
         lost_pages(crawler)
+        keep_on_site(crawler, spider.site.domains_for(spider.base_url))
         return spider
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -242,7 +243,12 @@ class SiteSpider(scrapy.Spider):
                 dont_filter=True,
                 meta={
                     "playwright": True,
-                    "playwright_page_methods": [PageMethod("wait_for_load_state", "networkidle")],
+                    "playwright_page_methods": [
+                        wait_for_list_after(
+                            "Most Popular",
+                            self.settings.getfloat("NEWSBOT_POPULAR_RENDER_TIMEOUT", 10.0),
+                        )
+                    ],
                 },
             )
         else:

@@ -31,6 +31,11 @@ class KoreaHerald(Site):
 
     name = SITE_NAME
     default_base_url = "https://www.koreaherald.com"
+    # Seen on its pages: www., m. and news.koreaherald.com; photos on wimg.heraldcorp.com
+    # (current layout) and res.heraldm.com (older layouts). Whether the live pages' scripts
+    # need other hosts is not known: a rendering that loses its list because of this shows
+    # as newsbot/popular/empty beside newsbot/browser/aborted_offsite.
+    domains = ("koreaherald.com", "wimg.heraldcorp.com", "res.heraldm.com")
     layouts = (CurrentLayout(), Layout2023())
 
     def article_id(self, url: str) -> str | None:
