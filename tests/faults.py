@@ -41,6 +41,7 @@ FAULTS = (
     "retry_after_503_date",  # 503 with Retry-After as an HTTP date, then the page
     "flaky_500",  # one 500, then the page
     "robots",  # forbidden by robots.txt
+    # and "redirect:<target>": a 301 to that target
 )
 STALL_SECONDS = 4.0
 LARGE_BODY = 200_000  # bytes; tests set DOWNLOAD_MAXSIZE below this
@@ -88,6 +89,8 @@ class _Handler(BaseHTTPRequestHandler):
         """Answer with the fault; False to let the replica answer normally."""
         if fault.startswith("http_"):
             self._send(int(fault.removeprefix("http_")), b"<html><body>no</body></html>")
+        elif fault.startswith("redirect:"):
+            self._send(301, b"", headers={"Location": fault.removeprefix("redirect:")})
         elif fault == "redirect_self":
             self._send(302, b"", headers={"Location": self.path})
         elif fault == "redirect_chain":

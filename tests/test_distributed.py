@@ -8,19 +8,17 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 import redis
 
 from newsbot.replica.corpus import build_corpus
-from newsbot.replica.server import Replica
 from tests.crawling import REPO
 from tests.databases import postgres_database
+from tests.faults import serving_faults
 from tests.test_e2e_storage import table_counts
 
 pytestmark = pytest.mark.e2e
@@ -170,61 +168,6 @@ def test_dist_status_stop_and_clean(redis_prefix, capsys):
     client.close()
 
 
-class FaultySite(ThreadingHTTPServer):
-    """The 2023 replica with some article URLs that fail the way a real site does.
-
-    ``faults`` maps a request target to a behaviour: ``"500_once"`` (a server error, then the
-    page), ``"timeout"`` (never answers in time), or ``"redirect:<target>"`` (a 301).
-    """
-
-    daemon_threads = True
-
-    def __init__(self, articles: int, faults: dict[str, str]) -> None:
-        self.replica = Replica(build_corpus("2023", articles))
-        self.faults = faults
-        self.hits: dict[str, int] = {}
-        self.lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), _FaultyHandler)
-
-    @property
-    def base_url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-
-class _FaultyHandler(BaseHTTPRequestHandler):
-    server: FaultySite
-    protocol_version = "HTTP/1.1"
-
-    def do_GET(self) -> None:
-        with self.server.lock:
-            hits = self.server.hits[self.path] = self.server.hits.get(self.path, 0) + 1
-        fault = self.server.faults.get(self.path, "")
-        if fault == "timeout":
-            time.sleep(5)  # past DOWNLOAD_TIMEOUT
-            self.close_connection = True
-            return
-        if fault == "500_once" and hits == 1:
-            self._answer(500, b"busy")
-            return
-        if fault.startswith("redirect:"):
-            self._answer(301, b"", location=fault.removeprefix("redirect:"))
-            return
-        response = self.server.replica.handle(self.path)
-        self._answer(response.status, response.body, response.content_type)
-
-    def _answer(self, status, body, content_type="text/html", location=None):
-        self.send_response(status)
-        self.send_header("Content-Type", content_type)
-        self.send_header("Content-Length", str(len(body)))
-        if location:
-            self.send_header("Location", location)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format, *args):
-        pass
-
-
 def _leases(prefix: str) -> dict[str, int]:
     client = redis.Redis.from_url(REDIS_URL, decode_responses=True)
     try:
@@ -236,28 +179,28 @@ def _leases(prefix: str) -> dict[str, int]:
 def test_retries_redirects_timeouts_and_drops_leave_no_lease_behind(redis_prefix, tmp_path):
     paths = [f"/view.php?ud={a.article_id}" for a in build_corpus("2023", 60).articles]
     faults = {
-        paths[0]: "500_once",
+        paths[0]: "flaky_500",
         paths[1]: f"redirect:{paths[2]}",  # to an article listed too: one of the two is dropped
         paths[3]: "redirect:/moved/1",  # a chain: /moved/1 → /moved/2 → an article
         "/moved/1": "redirect:/moved/2",
         "/moved/2": f"redirect:{paths[4]}",
-        paths[5]: "timeout",
+        paths[5]: "stall",  # past DOWNLOAD_TIMEOUT
         paths[6]: "redirect:/search/index.php?q=x",  # robots.txt forbids it
         paths[7]: "redirect:http://127.0.0.2:9/offsite",  # off the site
-        paths[8]: "500_once",
+        paths[8]: "flaky_500",
     }
-    site = FaultySite(60, faults)
-    threading.Thread(target=site.serve_forever, daemon=True).start()
     extra = ("-s", "DOWNLOAD_TIMEOUT=2", "-s", "RETRY_TIMES=1")
     workers = []
-    try:
-        with postgres_database() as url:
+    with serving_faults(articles=60) as site, postgres_database() as url:
+        site.faulty.faults.update(faults)
+        hits = site.faulty.hits
+        try:
             workers = [
                 start_worker(name, tmp_path, site, url, redis_prefix, *extra) for name in "ab"
             ]
             queue = f"{redis_prefix}:koreaherald:c1:requests"
             client = redis.Redis.from_url(REDIS_URL)
-            assert _wait(lambda: site.hits.get(paths[5], 0) >= 2 and not client.zcard(queue))
+            assert _wait(lambda: len(hits.get(paths[5], [])) >= 2 and not client.zcard(queue))
             client.close()
             for worker in workers:
                 try:
@@ -267,20 +210,18 @@ def test_retries_redirects_timeouts_and_drops_leave_no_lease_behind(redis_prefix
                         f"a worker still runs 60 s after the queue drained: {_leases(redis_prefix)}"
                     )
             counts = table_counts(url)
-    finally:
-        for worker in workers:
-            if worker.poll() is None:
-                worker.kill()
-                worker.wait()
-        site.shutdown()
-        site.server_close()
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.kill()
+                    worker.wait()
     assert [w.returncode for w in workers] == [0, 0]
     assert _leases(redis_prefix) == {}
     assert prefix_keys(redis_prefix) == [], "a finished crawl leaves no keys behind"
     # Every article but those whose URL never leads to an article page of their own.
     assert counts["articles"] == 60 - 5
-    assert site.hits[paths[0]] == 2, "a 500 is retried once"
-    assert site.hits[paths[8]] == 2
+    assert len(hits[paths[0]]) == 2, "a 500 is retried once"
+    assert len(hits[paths[8]]) == 2
     for name in "ab":
         stats = stats_of(tmp_path, name)
         assert stats["finish_reason"] == "finished"
