@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -10,11 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 
 from newsbot.page import Page
 from newsbot.replica.server import ReplicaServer, serving
 
 FIXTURES = Path(__file__).parent / "fixtures"
+# Distributed tests use the real Redis under a key prefix of their own.
+REDIS_URL = os.environ.get("NEWSBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 
 
 @dataclass
@@ -67,3 +72,15 @@ def database_url(request, tmp_path) -> Iterator[str]:
 
     with database(request.param, tmp_path) as url:
         yield url
+
+
+@pytest.fixture
+def redis_prefix():
+    """A key prefix of this test's own; its keys, and only those, are deleted afterwards."""
+    prefix = f"newsbot-test-{uuid.uuid4().hex[:10]}"
+    client = redis.Redis.from_url(REDIS_URL)
+    yield prefix
+    keys = list(client.scan_iter(match=f"{prefix}:*"))
+    if keys:
+        client.delete(*keys)
+    client.close()

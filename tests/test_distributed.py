@@ -9,33 +9,19 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 import redis
 
 from newsbot.replica.corpus import build_corpus
+from tests.conftest import REDIS_URL
 from tests.crawling import REPO
 from tests.databases import postgres_database
 from tests.faults import serving_faults
 from tests.test_e2e_storage import table_counts
 
 pytestmark = pytest.mark.e2e
-
-REDIS_URL = os.environ.get("NEWSBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture
-def redis_prefix():
-    """A key prefix of this test's own; its keys, and only those, are deleted afterwards."""
-    prefix = f"newsbot-test-{uuid.uuid4().hex[:10]}"
-    client = redis.Redis.from_url(REDIS_URL)
-    yield prefix
-    keys = list(client.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
 
 
 def start_worker(name, workdir: Path, replica, database_url, prefix, *extra, crawl_id="c1"):

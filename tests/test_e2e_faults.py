@@ -8,11 +8,9 @@ Each test prints its accounting (``pytest -s`` shows it).
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import time
-import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +25,7 @@ from newsbot.replica.server import ReplicaServer, serving
 from newsbot.sites.koreaherald.urls import article_id_of
 from newsbot.storage import open_store
 from newsbot.storage.models import ArticleRevisionRow, ArticleRow
+from tests.conftest import REDIS_URL
 from tests.crawling import REPO, crawl, crawl_command, crawl_env
 from tests.databases import database, postgres_database
 
@@ -34,7 +33,6 @@ pytestmark = pytest.mark.e2e
 
 SEED = 2026
 ARTICLES = 70  # few enough that every section fits on its first list page
-REDIS_URL = os.environ.get("NEWSBOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 # Small limits, so that stalls and big bodies cost seconds, not minutes.
 FAULT_LIMITS = (
     "-a", "pages=100",
@@ -208,18 +206,6 @@ def test_control_crawl_of_the_same_replica_without_faults_passes(layout, tmp_pat
 
 
 # --- distributed --------------------------------------------------------------------------
-
-
-@pytest.fixture
-def redis_prefix():
-    """A key prefix of this test's own; its keys, and only those, are deleted afterwards."""
-    prefix = f"newsbot-test-{uuid.uuid4().hex[:10]}"
-    client = redis.Redis.from_url(REDIS_URL)
-    yield prefix
-    keys = list(client.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
-    client.close()
 
 
 def start_worker(
