@@ -84,9 +84,11 @@ class SiteSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         """Articles lost by earlier crawls first, then the homepage (sections, Most Popular)."""
-        for lost in await self._lost_articles(given_up=False):
-            yield self._article(lost.url, lost.article_id, lost.section, LOST_ARTICLE_PRIORITY)
-        self.given_up = {lost.article_id for lost in await self._lost_articles(given_up=True)}
+        lost_articles = await self._lost_articles()
+        self.given_up = {lost.article_id for lost in lost_articles if lost.given_up}
+        for lost in lost_articles:
+            if not lost.given_up:
+                yield self._article(lost.url, lost.article_id, lost.section, LOST_ARTICLE_PRIORITY)
         yield self._follow(f"{self.base_url}/", "home", callback=self.parse_home)
 
     # --- callbacks --------------------------------------------------------------------
@@ -283,13 +285,13 @@ class SiteSpider(scrapy.Spider):
             )
             return set()
 
-    async def _lost_articles(self, given_up: bool) -> list[LostArticle]:
-        """Articles earlier crawls lost, to retry or given up (an outage means "none")."""
+    async def _lost_articles(self) -> list[LostArticle]:
+        """Articles earlier crawls lost, to retry and given up (an outage means "none")."""
         store = crawler_store(self.crawler)
         if store is None:
             return []
         try:
-            return await asyncio.to_thread(store.lost_articles, self.site.name, given_up)
+            return await asyncio.to_thread(store.lost_articles, self.site.name, None)
         except Exception as error:  # the crawl goes on; the articles wait for the next one
             self._fail(
                 f"store/errors/lost_articles_read/{type(error).__name__}",

@@ -76,9 +76,9 @@ class Store(Protocol):
         """Count one more lost attempt at an article; given up at ``max_attempts``."""
 
     def lost_articles(
-        self, site: str | None = None, given_up: bool = False, limit: int | None = None
+        self, site: str | None = None, given_up: bool | None = False, limit: int | None = None
     ) -> list[LostArticle]:
-        """Lost articles still to retry (or, with ``given_up``, those given up), oldest first."""
+        """Lost articles to retry (``given_up`` True: given up; None: both), oldest first."""
 
     def forget_lost_articles(self, site: str, article_ids: Iterable[str]) -> int:
         """Forget lost articles (they were stored after all); returns how many were forgotten."""

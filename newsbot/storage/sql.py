@@ -270,11 +270,13 @@ class SqlStore:
         return _lost(row)
 
     def lost_articles(
-        self, site: str | None = None, given_up: bool = False, limit: int | None = None
+        self, site: str | None = None, given_up: bool | None = False, limit: int | None = None
     ) -> list[LostArticle]:
-        """Lost articles still to retry (or, with ``given_up``, those given up), oldest first."""
+        """Lost articles to retry (``given_up`` True: given up; None: both), oldest first."""
         self._ready()
-        query = select(lost_table).where(lost_table.c.given_up == given_up)
+        query = select(lost_table)
+        if given_up is not None:
+            query = query.where(lost_table.c.given_up == given_up)
         if site is not None:
             query = query.where(lost_table.c.site == site)
         query = query.order_by(lost_table.c.first_lost_at, lost_table.c.id).limit(limit)
