@@ -290,11 +290,8 @@ class SqlStore:
             return self._forget_lost(connection, [(site, i) for i in article_ids])
 
     def _forget_lost(self, connection: Connection, keys: list[tuple[str, str]]) -> int:
-        by_site: dict[str, list[str]] = defaultdict(list)
-        for site, article_id in keys:
-            by_site[site].append(article_id)
         forgotten = 0
-        for site, ids in by_site.items():
+        for site, ids in _ids_by_site(keys).items():
             done = connection.execute(
                 delete(lost_table).where(
                     lost_table.c.site == site, lost_table.c.article_id.in_(ids)
@@ -319,11 +316,8 @@ class SqlStore:
     def _existing(
         self, connection: Connection, wanted: dict[tuple[str, str], Article]
     ) -> dict[tuple[str, str], dict[str, Any]]:
-        by_site: dict[str, list[str]] = defaultdict(list)
-        for site, article_id in wanted:
-            by_site[site].append(article_id)
         found: dict[tuple[str, str], dict[str, Any]] = {}
-        for site, ids in by_site.items():
+        for site, ids in _ids_by_site(wanted).items():
             rows = connection.execute(
                 select(
                     articles.c.id,
@@ -447,6 +441,14 @@ def _revision_row(article: Article, digest: str, article_pk: int, revision: int)
 
 def _lost(row: Any) -> LostArticle:
     return LostArticle(**{name: row[name] for name in LostArticle.__dataclass_fields__})
+
+
+def _ids_by_site(keys: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """(site, article_id) keys grouped by site, for one ``IN`` query per site."""
+    by_site: dict[str, list[str]] = defaultdict(list)
+    for site, article_id in keys:
+        by_site[site].append(article_id)
+    return by_site
 
 
 def _required(value: Any) -> Any:
