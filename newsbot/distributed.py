@@ -433,9 +433,9 @@ class DistributedCoordinator:
             self.beat.stop()
         server, keys = self.worker.server, self.worker.keys
         ended = reason in (STOP_REASON, CLEAN_REASON)
-        if ended:  # what this worker still held was given up with the crawl
-            server.delete(keys.leases(self.worker.worker_id))
-        if (reason == "finished" or ended) and not server.hlen(keys.leases(self.worker.worker_id)):
+        # A crawl ended by hand gave up what this worker still held; a finished one leaves
+        # only once nothing is held.
+        if ended or (reason == "finished" and not server.hlen(keys.leases(self.worker.worker_id))):
             server.delete(keys.leases(self.worker.worker_id))
             server.srem(keys.workers, self.worker.worker_id)
         server.delete(keys.heartbeat(self.worker.worker_id))
