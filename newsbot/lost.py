@@ -36,6 +36,7 @@ from twisted.internet import error as twisted_errors
 from twisted.web.client import ResponseFailed, ResponseNeverReceived
 from twisted.web.http import _DataLoss
 
+from newsbot.sites.base import on_domains
 from newsbot.storage.crawler import crawler_store
 
 if TYPE_CHECKING:
@@ -195,8 +196,7 @@ class LostPages:
         if not chain or request.meta.get("allow_offsite"):
             return
         allowed = [d.lower() for d in getattr(spider, "allowed_domains", None) or [] if d]
-        host = (urlsplit(request.url).hostname or "").lower()
-        if allowed and not any(host == d or host.endswith(f".{d}") for d in allowed):
+        if allowed and not on_domains(urlsplit(request.url).hostname or "", allowed):
             self.lost(request, "redirect_offsite", f"redirected from {chain[0]}")
             raise IgnoreRequest(f"redirect off the site to {request.url}")
 

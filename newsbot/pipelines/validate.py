@@ -19,6 +19,7 @@ from scrapy.exceptions import DropItem
 from newsbot.items import Article, PopularRank
 from newsbot.rejects import RejectsFile, crawler_rejects, reject
 from newsbot.sites import all_sites
+from newsbot.sites.base import on_domains
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -168,13 +169,9 @@ def _url_problems(name: str, url: Any, hosts: Iterable[str] | None) -> list[Prob
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         return [Problem(f"{name}_not_absolute", f"{name} is not an absolute http(s) URL: {url}")]
-    if hosts is not None and not _on_site(parts.hostname, hosts):
+    if hosts is not None and not on_domains(parts.hostname, hosts):
         return [Problem(f"{name}_off_site", f"{name} is not on the crawled site: {url}")]
     return []
-
-
-def _on_site(host: str, hosts: Iterable[str]) -> bool:
-    return any(host == allowed or host.endswith(f".{allowed}") for allowed in hosts)
 
 
 def _aware(value: Any) -> datetime | None:
