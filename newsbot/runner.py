@@ -26,6 +26,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
+from newsbot.pids import alive
+
 EXIT_OK = 0
 EXIT_CRAWL_FAILED = 1  # the crawl could not run or did not finish
 EXIT_MONITORS_FAILED = 2  # the crawl finished but a monitor check failed
@@ -87,22 +89,12 @@ def _write_holder(lock: TextIO, holder: str) -> None:
 def _orphan_note(holder: str) -> str:
     """A hint when the holder's runner is gone but its crawl still runs."""
     found = re.match(r"pid (\d+), crawl pid (\d+)", holder)
-    if found is None or _alive(int(found[1])) or not _alive(int(found[2])):
+    if found is None or alive(int(found[1])) or not alive(int(found[2])):
         return ""
     return (
         f"; its runner is gone but its crawl (pid {found[2]}) still runs: let it finish, or"
         " stop it with SIGTERM to keep its queue for the next run"
     )
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's process: alive
-        return True
-    return True
 
 
 def _run_locked(

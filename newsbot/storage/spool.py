@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from newsbot.items import Article, PopularRank
+from newsbot.pids import alive
 from newsbot.sanitize import clean_item
 from newsbot.storage import Store
 from newsbot.storage.batches import BatchOutcome, Refusal, save_batch
@@ -182,12 +183,5 @@ def _salvage(temporary: Path, final: Path) -> None:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True  # our own files are being worked on
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # someone else's live process
-    return True
+    # Our own files are being worked on.
+    return pid == os.getpid() or alive(pid)
