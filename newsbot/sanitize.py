@@ -20,6 +20,11 @@ _CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def _repair_surrogates(text: str) -> str:
+    """Join surrogate pairs that arrived as two code points; a lone one becomes U+FFFD."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
 def clean_text(text: str) -> str:
     """``text`` without control characters; a lone surrogate becomes U+FFFD.
 
@@ -30,7 +35,7 @@ def clean_text(text: str) -> str:
     if _SUSPECT.search(text) is None:
         return text
     if _SURROGATE.search(text):
-        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        text = _repair_surrogates(text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     return _CONTROLS.sub("", text)
@@ -44,7 +49,7 @@ def is_damaged(text: str) -> bool:
     """
     if _SURROGATE.search(text) is None:
         return False
-    return "\ufffd" in text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+    return "\ufffd" in _repair_surrogates(text)
 
 
 def clean_value(value: Any) -> Any:
@@ -103,5 +108,5 @@ def printable(text: str) -> str:
         return text
     text = _LINE_BREAKS.sub(" ", text)
     if _SURROGATE.search(text):
-        text = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        text = _repair_surrogates(text)
     return _UNPRINTABLE.sub("", text)
