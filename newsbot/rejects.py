@@ -22,6 +22,7 @@ from weakref import WeakKeyDictionary
 
 from itemadapter import ItemAdapter
 
+from newsbot.extensions.stats_file import file_stamp
 from newsbot.items import Article, PopularRank
 from newsbot.storage.serialize import dumps, item_to_dict
 
@@ -73,8 +74,7 @@ def default_template() -> str:
 
 def render(template: str, name: str, when: datetime | None = None) -> Path:
     """The rejects file for ``name`` (``%(name)s``) at ``when`` (``%(time)s``, default now)."""
-    stamp = (when or datetime.now(UTC)).replace(microsecond=0).isoformat().replace(":", "-")
-    return Path(template % {"name": name, "time": stamp})
+    return Path(template % {"name": name, "time": file_stamp(when or datetime.now(UTC))})
 
 
 def crawler_rejects(crawler: Crawler) -> RejectsFile | None:

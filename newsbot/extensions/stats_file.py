@@ -23,7 +23,12 @@ logger = logging.getLogger(__name__)
 def crawl_stamp(stats: dict[str, Any]) -> str:
     """The crawl's start time as FEEDS prints ``%(time)s``, so a crawl's files sort together."""
     started: datetime = stats.get("start_time") or datetime.now(UTC)
-    return started.replace(microsecond=0).isoformat().replace(":", "-")
+    return file_stamp(started)
+
+
+def file_stamp(when: datetime) -> str:
+    """``when`` as FEEDS prints ``%(time)s`` in file names: to the second, no colons."""
+    return when.replace(microsecond=0).isoformat().replace(":", "-")
 
 
 class StatsFile:
