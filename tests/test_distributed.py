@@ -46,6 +46,14 @@ def start_worker(name, workdir: Path, replica, database_url, prefix, *extra, cra
     return subprocess.Popen(command, cwd=REPO, env=env)
 
 
+def kill_all(workers) -> None:
+    """Kill the workers still running (a test that failed half-way leaves none behind)."""
+    for worker in workers:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+
+
 def stats_of(workdir: Path, name: str) -> dict:
     return json.loads((workdir / name / "stats.json").read_text())
 
@@ -197,10 +205,7 @@ def test_retries_redirects_timeouts_and_drops_leave_no_lease_behind(redis_prefix
                     )
             counts = table_counts(url)
         finally:
-            for worker in workers:
-                if worker.poll() is None:
-                    worker.kill()
-                    worker.wait()
+            kill_all(workers)
     assert [w.returncode for w in workers] == [0, 0]
     assert _leases(redis_prefix) == {}
     assert prefix_keys(redis_prefix) == [], "a finished crawl leaves no keys behind"
@@ -242,10 +247,7 @@ def test_dist_stop_ends_the_crawl_as_stopped_not_finished(replica_1000, redis_pr
             for worker in workers:
                 assert worker.wait(timeout=60) == 0
         finally:
-            for worker in workers:
-                if worker.poll() is None:
-                    worker.kill()
-                    worker.wait()
+            kill_all(workers)
         assert _articles(url) < len(corpus.articles), "stopped half-way"
     for name in "ab":
         stats = stats_of(tmp_path, name)
@@ -276,10 +278,7 @@ def test_dist_clean_refuses_live_workers_unless_forced(
             for worker in workers:
                 assert worker.wait(timeout=60) == 0
         finally:
-            for worker in workers:
-                if worker.poll() is None:
-                    worker.kill()
-                    worker.wait()
+            kill_all(workers)
     for name in "ab":
         assert stats_of(tmp_path, name)["finish_reason"] == "dist_clean"
     left = {key.decode() for key in prefix_keys(redis_prefix)}
