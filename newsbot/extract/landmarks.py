@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from parsel import Selector
 
-from newsbot.extract.text import NOT_HIDDEN, clean_text
+from newsbot.extract.text import HIDDEN_TAGS, NOT_HIDDEN, clean_text
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
@@ -31,10 +31,14 @@ class RankedLink:
     href: str
 
 
+# XPath predicate for an element that is not itself hidden (see HIDDEN_TAGS).
+_NOT_HIDDEN_ELEMENT = " and ".join(f"not(self::{tag})" for tag in sorted(HIDDEN_TAGS))
+
+
 def heading_with_text(root: Selector, text: str) -> Selector | None:
     """The first element whose own text (ignoring case and spacing) is exactly ``text``."""
     matches = root.xpath(
-        f"//body//*[not(self::script or self::style or self::noscript or self::template)]"
+        f"//body//*[{_NOT_HIDDEN_ELEMENT}]"
         f"[{NOT_HIDDEN}][text()[translate(normalize-space(.), $upper, $lower) = $wanted]]",
         upper=_UPPER,
         lower=_LOWER,
