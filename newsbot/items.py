@@ -35,6 +35,10 @@ class Article:
     body: str | None = None
     images: list[Image] = field(default_factory=list)
     crawled_at: datetime | None = None
+    # Where each field was read from when the generic extractor read the page, e.g.
+    # {"title": "jsonld", "authors": "byline", "published_at": "meta"}; empty for the exact
+    # per-layout parsers. Stored in its own column and left out of the content hash.
+    provenance: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(kw_only=True)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from newsbot.sites.base import Site
+from urllib.parse import urlsplit
+
+from newsbot.items import Article
+from newsbot.page import Page
+from newsbot.sites.base import Layout, Site, on_domains
+from newsbot.sites.generic import GenericSite
 from newsbot.sites.koreaherald import KoreaHerald
 
 _SITES: dict[str, Site] = {site.name: site for site in (KoreaHerald(),)}
@@ -19,3 +24,21 @@ def get_site(name: str) -> Site:
 def all_sites() -> list[Site]:
     """Every registered site."""
     return list(_SITES.values())
+
+
+def site_for_url(url: str) -> Site:
+    """The registered site whose domains hold ``url``'s host, else a generic site for it."""
+    host = (urlsplit(url).hostname or "").lower()
+    for site in _SITES.values():
+        if on_domains(host, site.domains):
+            return site
+    return GenericSite(url)
+
+
+def read_article(page: Page, site: Site, section: str | None = None) -> tuple[Article, Layout]:
+    """Parse an article page as the spider does: its layout's parser, else the generic one.
+
+    Raises :class:`~newsbot.sites.base.ParseError` when required fields are missing.
+    """
+    layout = site.article_layout(page) or site.fallback_layout
+    return layout.parse_article(page, None if layout.states_section else section), layout

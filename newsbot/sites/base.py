@@ -6,8 +6,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
+from zoneinfo import ZoneInfo
 
 from newsbot.items import Article, PopularRank
 from newsbot.page import Page
@@ -131,14 +133,43 @@ def on_domains(host: str, domains: Iterable[str]) -> bool:
     return any(host == domain or host.endswith(f".{domain}") for domain in domains)
 
 
+class GenericLayout(Layout):
+    """Any article page, read without class or id names (newsbot.extract.generic).
+
+    The fallback for pages no layout of their site recognises, and the only layout of sites
+    newsbot has no parser for. Its items say ``layout="generic"`` and carry ``provenance``.
+    """
+
+    name = "generic"
+    article_marker = "html"
+    list_marker = "html"
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+
+    def parse_article(self, page: Page, section: str | None) -> Article:
+        """Extract the article generically; raise :class:`ParseError` when fields are missing."""
+        # Imported here: newsbot.extract.generic builds on this module.
+        from newsbot.extract.generic import extract_article
+
+        return extract_article(page, site=self.site, section=section)
+
+
 class Site:
     """A news site: its layouts in detection order and how its URLs name articles."""
 
-    name: ClassVar[str]
-    default_base_url: ClassVar[str]
-    layouts: ClassVar[tuple[Layout, ...]]
+    name: str
+    default_base_url: str
+    layouts: tuple[Layout, ...] = ()
     # The site's domains (each with its subdomains) and the hosts its pages load from.
-    domains: ClassVar[tuple[str, ...]] = ()
+    domains: tuple[str, ...] = ()
+    # The zone of dates the site prints without one. UTC only where nothing better is known.
+    timezone: ZoneInfo = ZoneInfo("UTC")
+
+    @cached_property
+    def fallback_layout(self) -> GenericLayout:
+        """The generic reader for article pages none of :attr:`layouts` recognises."""
+        return GenericLayout(self)
 
     def domains_for(self, base_url: str) -> tuple[str, ...]:
         """Where pages crawled from ``base_url`` may load from.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from newsbot.extract.dates import KST
 from newsbot.extract.landmarks import ranked_links_after_heading
 from newsbot.extract.text import clean_text, node_text
 from newsbot.items import PopularRank
@@ -37,6 +38,7 @@ class KoreaHerald(Site):
     # as newsbot/popular/empty beside newsbot/browser/aborted_offsite.
     domains = ("koreaherald.com", "wimg.heraldcorp.com", "res.heraldm.com")
     layouts = (CurrentLayout(), Layout2023())
+    timezone = KST  # the site prints dates without a zone; they are Korea Standard Time
 
     def article_id(self, url: str) -> str | None:
         """The article id of ``url`` (either URL family)."""
