@@ -264,9 +264,10 @@ def expected_values(
 
 
 def fixture_name(kind: str, layout: str | None, url: str) -> str:
-    """``<kind>-<layout>-<last part of the URL>``, in lowercase letters, digits and dashes."""
+    """``<kind>-<layout>-<URL's last path part and query>``: lowercase letters, digits, dashes."""
     parts = urlsplit(url)
-    last = parts.path.rstrip("/").rsplit("/", 1)[-1] or parts.query or "index"
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    last = "-".join(part for part in (last, parts.query) if part) or "index"
     slug = _NAME_PART.sub("-", last.lower().removesuffix(".html")).strip("-")[:40].strip("-")
     return "-".join(part for part in (kind, layout or "unknown", slug or "page") if part)
 

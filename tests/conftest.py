@@ -45,11 +45,12 @@ class Fixture:
     meta: dict[str, Any]
     expected: dict[str, Any]
     site: Site
+    directory: Path
 
     @property
     def id(self) -> str:
         """``<site>/<name>``, the fixture's directory under tests/fixtures."""
-        return f"{self.site.name}/{self.name}"
+        return f"{self.directory.parent.name}/{self.name}"
 
 
 def fixture_dirs(site: str | None = None) -> list[Path]:
@@ -68,7 +69,8 @@ def load_fixture(directory: Path) -> Fixture:
     expected = json.loads((directory / "expected.json").read_text(encoding="utf-8"))
     site_name = directory.parent.name
     site = get_site(site_name) if site_name in {s.name for s in all_sites()} else None
-    return Fixture(directory.name, page, meta, expected, site or GenericSite(meta["url"]))
+    site = site or GenericSite(meta["url"])
+    return Fixture(directory.name, page, meta, expected, site, directory)
 
 
 def fixture_problems(fixture: Fixture) -> list[str]:
@@ -78,7 +80,7 @@ def fixture_problems(fixture: Fixture) -> list[str]:
     if len(origins) != 1:
         problems.append(
             'meta.json must say either "synthetic": true (hand-written) or "recorded": true '
-            f"(saved from a real page), not {', '.join(origins) or 'neither'}"
+            f"(saved from a real page); it says {'both' if origins else 'neither'}"
         )
     if meta.get("recorded") is True:
         problems += [
@@ -88,8 +90,8 @@ def fixture_problems(fixture: Fixture) -> list[str]:
         ]
     if meta.get("kind") not in FIXTURE_KINDS:
         problems.append(f"kind must be one of {', '.join(FIXTURE_KINDS)}, not {meta.get('kind')!r}")
-    if fixture.site.name != Path(fixture.id).parent.name:
-        problems.append(f"{meta['url']} is not a page of the directory's site")
+    if fixture.site.name != fixture.directory.parent.name:  # a generic site: the URL's host
+        problems.append(f"{meta['url']} is not a page of {fixture.directory.parent.name}")
     return problems
 
 
