@@ -133,9 +133,10 @@ def _add_saved_page_commands(commands: Any) -> None:
         "--batch",
         type=Path,
         metavar="MANIFEST",
-        help='JSON lines {"file": PATH, "url": URL} (optionally "site", "section"); one JSON '
-        "line out per page, with an error for those that cannot be read; exit 0 once the "
-        "manifest was read",
+        help='JSON lines {"file": PATH, "url": URL} (optionally "site", "section"; --site and '
+        "--section are their defaults); paths relative to the manifest's directory. One JSON "
+        'line out per line in, {"file": PATH, ...the article} or {"file": PATH, "line": N, '
+        '"error": REASON}; exit 0 once the manifest was read, even when pages failed',
     )
     parse.add_argument("--url", default=None, help="the page's URL (default: its file URL)")
     parse.add_argument("--site", default=None, help="a site newsbot knows, or generic")
@@ -180,9 +181,17 @@ def _parse(args: argparse.Namespace) -> int:
         print("newsbot parse: give either FILE or --batch MANIFEST", file=sys.stderr)
         return 2
     if args.batch is not None:
+        if args.url is not None:
+            print("newsbot parse: with --batch, URLs come from the manifest", file=sys.stderr)
+            return 2
         try:
             results = list(
-                parse_manifest(args.batch, site_name=args.site, crawled_at=args.crawled_at)
+                parse_manifest(
+                    args.batch,
+                    site_name=args.site,
+                    section=args.section,
+                    crawled_at=args.crawled_at,
+                )
             )
         except OSError as error:
             print(f"newsbot parse: cannot read {args.batch}: {error.strerror}", file=sys.stderr)

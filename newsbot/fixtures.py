@@ -138,12 +138,14 @@ def parse_manifest(
     manifest: Path,
     *,
     site_name: str | None = None,
+    section: str | None = None,
     crawled_at: datetime | None = None,
 ) -> Iterator[dict[str, Any]]:
     """One result per manifest line: ``{"file", …Article fields…}`` or ``{"file", "error"}``.
 
     Lines are JSON objects ``{"file": PATH, "url": URL}``, optionally with ``"site"`` and
-    ``"section"``; relative paths are read from the manifest's directory. Error results also
+    ``"section"`` (else ``site_name`` and ``section``); relative paths are read from the
+    manifest's directory. Error results also
     carry the manifest's ``line`` number. Raises OSError when the manifest cannot be read.
     """
     lines = manifest.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -159,7 +161,7 @@ def parse_manifest(
                 path if path.is_absolute() else manifest.parent / path,
                 url=entry["url"],
                 site_name=entry.get("site", site_name),
-                section=entry.get("section"),
+                section=entry.get("section", section),
                 crawled_at=crawled_at,
             )
         except (SavedPageError, ParseError) as error:

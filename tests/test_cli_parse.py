@@ -223,6 +223,33 @@ def test_batch_writes_one_line_per_page_and_errors_in_place(tmp_path, capsys):
     assert untitled["error"].startswith("missing_title: article page ")
 
 
+def test_batch_options_are_defaults_for_its_lines(tmp_path, capsys):
+    shutil.copy(REFERENCE / "page.html", tmp_path / "page.html")
+    manifest = tmp_path / "manifest.jsonl"
+    lines = [{"file": "page.html", "url": REFERENCE_URL}]
+    lines.append({**lines[0], "section": "Business"})
+    lines.append({**lines[0], "site": "generic"})
+    manifest.write_text("\n".join(json.dumps(line) for line in lines), encoding="utf-8")
+    argv = ["--batch", str(manifest), "--site", "koreaherald", "--section", "National"]
+    assert newsbot(["parse", *argv]) == 0
+    out = capsys.readouterr().out
+    national, business, generic = [json.loads(line) for line in out.splitlines()]
+    assert (national["site"], national["section"]) == ("koreaherald", "National")
+    assert (business["site"], business["section"]) == ("koreaherald", "Business")
+    # The generic site of the URL's host reads the page, whatever its layout.
+    if "error" in generic:  # the generic reader need not find every field of this page
+        assert generic["error"].startswith("missing_")
+    else:
+        assert (generic["site"], generic["layout"]) == ("koreaherald.com", "generic")
+
+
+def test_batch_takes_urls_from_the_manifest_only(tmp_path, capsys):
+    manifest = tmp_path / "manifest.jsonl"
+    manifest.write_text("", encoding="utf-8")
+    assert newsbot(["parse", "--batch", str(manifest), "--url", REFERENCE_URL]) == 2
+    assert capsys.readouterr().err == "newsbot parse: with --batch, URLs come from the manifest\n"
+
+
 def test_batch_fails_when_the_manifest_cannot_be_read(tmp_path, capsys):
     assert newsbot(["parse", "--batch", str(tmp_path / "none.jsonl")]) == 1
     out, err = capsys.readouterr()
@@ -301,6 +328,35 @@ def test_fixture_from_a_file_saves_page_meta_and_unreviewed_values(tmp_path, cap
     fixture = load_fixture(target)
     assert fixture_problems(fixture) == []
     assert "compare each value with page.html" in (review_problem(fixture) or "")
+
+
+@pytest.mark.parametrize("name", ["list-2023-national", "home-2023", "home-current-rendered"])
+def test_fixture_of_lists_and_homepages(tmp_path, capsys, name):
+    source = KOREAHERALD / name
+    meta = json.loads((source / "meta.json").read_text("utf-8"))
+    page = tmp_path / "page.html.gz"
+    page.write_bytes(gzip.compress((source / "page.html").read_bytes()))
+    argv = ["--url", meta["url"], "--dir", str(tmp_path / "out"), "--name", "recorded"]
+    assert record(capsys, [*argv, str(page)])[0] == 0
+    target = tmp_path / "out" / "koreaherald" / "recorded"
+    assert (target / "page.html").read_bytes() == (source / "page.html").read_bytes()
+    recorded = json.loads((target / "meta.json").read_text("utf-8"))
+    assert recorded["kind"] == meta["kind"]
+    if meta["kind"] == "list":
+        assert recorded["layout"] == meta["layout"]
+    values = json.loads((target / "expected.json").read_text("utf-8"))
+    assert values.pop("reviewed") is False
+    assert values == expected(source)
+
+
+def test_fixture_refuses_a_list_no_layout_reads(tmp_path, capsys):
+    argv = ["--kind", "list", "--url", REFERENCE_URL, "--dir", str(tmp_path)]
+    status, out, err = record(capsys, [*argv, str(REFERENCE / "page.html")])
+    assert (status, out) == (1, "")
+    assert err == (
+        f"newsbot fixture: not_a_list: no list layout of koreaherald reads {REFERENCE_URL}\n"
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_fixture_refuses_to_overwrite_without_force(tmp_path, capsys):
