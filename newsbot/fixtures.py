@@ -99,13 +99,10 @@ def resolve_site(url: str, site_name: str | None = None) -> Site:
         raise SavedPageError("unknown_site", f"{error.args[0]}, or {GENERIC}") from None
 
 
-def load_saved_page(
-    path: Path, url: str | None = None, crawled_at: datetime | None = None
-) -> tuple[Page, str]:
-    """The page saved at ``path`` (its URL ``url``, else its file URL) and its encoding."""
-    encoding, html = decode_html(read_page_bytes(path))
-    page = Page.from_html(url or file_url(path), html, crawled_at or datetime.now(UTC))
-    return page, encoding
+def load_saved_page(path: Path, url: str | None = None, crawled_at: datetime | None = None) -> Page:
+    """The page saved at ``path``: its URL ``url``, else its file URL; crawled now by default."""
+    _, html = decode_html(read_page_bytes(path))
+    return Page.from_html(url or file_url(path), html, crawled_at or datetime.now(UTC))
 
 
 def parse_article_page(
@@ -129,7 +126,7 @@ def parse_saved_file(
     crawled_at: datetime | None = None,
 ) -> Article:
     """Read the article in a saved page; raise SavedPageError or ParseError with the reason."""
-    page, _ = load_saved_page(path, url, crawled_at)
+    page = load_saved_page(path, url, crawled_at)
     article, _ = parse_article_page(page, resolve_site(page.url, site_name), section)
     return article
 
@@ -294,6 +291,8 @@ def record_fixture(
     recorded_at = datetime.now(UTC)
     content_type = None
     if urlsplit(source).scheme in ("http", "https"):
+        if url is not None:
+            raise SavedPageError("url_given", "a downloaded page's URL is where it came from")
         fetched = download(source)
         body, page_url, content_type = fetched.body, fetched.url, fetched.content_type
         source_name = source

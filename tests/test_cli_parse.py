@@ -423,6 +423,14 @@ def test_fixture_of_a_page_of_another_site_goes_under_its_host(tmp_path, capsys,
     assert home["kind"] == "home"
 
 
+def test_fixture_of_a_download_takes_no_url(tmp_path, capsys, server):
+    argv = ["--url", REFERENCE_URL, "--dir", str(tmp_path), server.base + "/story/1"]
+    status, out, err = record(capsys, argv)
+    assert (status, out) == (1, "")
+    assert err == "newsbot fixture: url_given: a downloaded page's URL is where it came from\n"
+    assert server.requests == []
+
+
 def test_fixture_reports_a_failed_download(tmp_path, capsys, server):
     status, out, err = record(capsys, ["--dir", str(tmp_path), server.base + "/missing"])
     assert (status, out) == (1, "")
