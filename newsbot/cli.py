@@ -158,7 +158,9 @@ def _add_saved_page_commands(commands: Any) -> None:
     fixture.add_argument("--kind", choices=KINDS, default=None, help="default: detected")
     fixture.add_argument("--section", default=None, help="the section the page was listed in")
     fixture.add_argument("--name", default=None, help="default: <kind>-<layout>-<URL's end>")
-    fixture.add_argument("--dir", type=Path, default=Path("tests/fixtures"))
+    fixture.add_argument(
+        "--dir", type=Path, default=Path("tests/fixtures"), help="default: tests/fixtures"
+    )
     fixture.add_argument("--force", action="store_true", help="replace an existing fixture")
     fixture.add_argument(
         "--crawled-at", type=_aware_datetime, default=None, help="ISO 8601 (default: now)"
