@@ -9,8 +9,13 @@
     newsbot revisions ARTICLE_ID         an article's stored versions
     newsbot rank-history ID_OR_TITLE     first seen, best rank, time in the Most Popular list
     newsbot lost [--pending]             articles given up after repeated losses (or still retried)
+    newsbot parse [--url URL] FILE       the article newsbot reads from a saved page, as JSON
+    newsbot parse --batch MANIFEST       the same for every page a JSON-lines manifest names
+    newsbot fixture URL_OR_FILE          save a page and what newsbot reads from it as a test
+                                         fixture, for a person to review
 
 The database is ``--database-url``, else ``NEWSBOT_DATABASE_URL``, else the SQLite default.
+``parse`` and ``fixture`` need no database.
 """
 
 from __future__ import annotations
@@ -28,17 +33,26 @@ from typing import Any
 from scrapy.settings import Settings
 
 from newsbot.extract.dates import KST
+from newsbot.fixtures import (
+    KINDS,
+    SavedPageError,
+    failure_text,
+    parse_manifest,
+    parse_saved_file,
+    record_fixture,
+)
 from newsbot.items import Article, PopularRank
 from newsbot.pipelines.validate import Limits, article_problems, rank_problems
 from newsbot.rejects import RejectsBySite
 from newsbot.rejects import default_template as default_rejects_template
 from newsbot.runner import run_job
 from newsbot.sanitize import clean_item, printable
+from newsbot.sites.base import ParseError
 from newsbot.storage import default_database_url
 from newsbot.storage.batches import save_batch
 from newsbot.storage.migrate import current_revision, upgrade
 from newsbot.storage.queries import article_revisions, latest_articles, rank_history
-from newsbot.storage.serialize import dumps, item_from_dict
+from newsbot.storage.serialize import dumps, item_from_dict, item_to_dict
 from newsbot.storage.spool import Spool
 from newsbot.storage.sql import SqlStore
 
@@ -87,7 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     lost.add_argument("--pending", action="store_true", help="those still to retry instead")
     lost.add_argument("--site", default=None)
     lost.add_argument("--limit", type=int, default=None)
+    _add_saved_page_commands(commands)
     args = parser.parse_args(argv)
+    if args.command in ("parse", "fixture"):  # saved pages: no database
+        return _parse(args) if args.command == "parse" else _fixture(args)
     if args.command == "run":  # the crawl opens its own database; none needed here
         given = args.crawl_args
         crawl_args = given[1:] if given[:1] == ["--"] else given
@@ -100,6 +117,126 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command](store, args)
     finally:
         store.close()
+
+
+def _add_saved_page_commands(commands: Any) -> None:
+    parse = commands.add_parser(
+        "parse",
+        help="read a saved page as the spider does",
+        description="Print the article newsbot reads from a saved page (.html or .html.gz) as "
+        "one JSON object, as in the feeds; exit 1 with the reason on stderr when it cannot. "
+        "Without --url the page is file://localhost/<path>; the site is --site, else the "
+        "URL's (a site newsbot knows, else the generic site of its host).",
+    )
+    parse.add_argument("file", nargs="?", type=Path, help="the saved page")
+    parse.add_argument(
+        "--batch",
+        type=Path,
+        metavar="MANIFEST",
+        help='JSON lines {"file": PATH, "url": URL} (optionally "site", "section"; --site and '
+        "--section are their defaults); paths relative to the manifest's directory. One JSON "
+        'line out per line in, {"file": PATH, ...the article} or {"file": PATH, "line": N, '
+        '"error": REASON}; exit 0 once the manifest was read, even when pages failed',
+    )
+    parse.add_argument("--url", default=None, help="the page's URL (default: its file URL)")
+    parse.add_argument("--site", default=None, help="a site newsbot knows, or generic")
+    parse.add_argument("--section", default=None, help="the section the page was listed in")
+    parse.add_argument(
+        "--crawled-at", type=_aware_datetime, default=None, help="ISO 8601 (default: now)"
+    )
+    fixture = commands.add_parser(
+        "fixture",
+        help="save a page and its parsed values as a test fixture",
+        description="Save a page (downloaded from an http(s) URL, or a saved file with its "
+        "--url) to DIR/<site>/<name>/ with meta.json and expected.json, the values newsbot "
+        'reads from it, marked "reviewed": false: the fixtures test fails until a person '
+        'has checked them against the page and set "reviewed": true.',
+    )
+    fixture.add_argument("source", metavar="URL_OR_FILE")
+    fixture.add_argument("--url", default=None, help="the URL of a saved file")
+    fixture.add_argument("--site", default=None, help="a site newsbot knows, or generic")
+    fixture.add_argument("--kind", choices=KINDS, default=None, help="default: detected")
+    fixture.add_argument("--section", default=None, help="the section the page was listed in")
+    fixture.add_argument("--name", default=None, help="default: <kind>-<layout>-<URL's end>")
+    fixture.add_argument(
+        "--dir", type=Path, default=Path("tests/fixtures"), help="default: tests/fixtures"
+    )
+    fixture.add_argument("--force", action="store_true", help="replace an existing fixture")
+    fixture.add_argument(
+        "--crawled-at", type=_aware_datetime, default=None, help="ISO 8601 (default: now)"
+    )
+
+
+def _aware_datetime(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date and time: {text!r}") from None
+    if value.utcoffset() is None:
+        raise argparse.ArgumentTypeError(f"needs a UTC offset: {text!r}")
+    return value
+
+
+def _parse(args: argparse.Namespace) -> int:
+    """One page: its article as JSON, or exit 1 with the reason; --batch: one line per page."""
+    if (args.file is None) == (args.batch is None):
+        print("newsbot parse: give either FILE or --batch MANIFEST", file=sys.stderr)
+        return 2
+    if args.batch is not None:
+        if args.url is not None:
+            print("newsbot parse: with --batch, URLs come from the manifest", file=sys.stderr)
+            return 2
+        try:
+            results = list(
+                parse_manifest(
+                    args.batch,
+                    site_name=args.site,
+                    section=args.section,
+                    crawled_at=args.crawled_at,
+                )
+            )
+        except OSError as error:
+            print(f"newsbot parse: cannot read {args.batch}: {error.strerror}", file=sys.stderr)
+            return 1
+        for result in results:
+            print(dumps(result))
+        return 0
+    try:
+        article = parse_saved_file(
+            args.file,
+            url=args.url,
+            site_name=args.site,
+            section=args.section,
+            crawled_at=args.crawled_at,
+        )
+    except (SavedPageError, ParseError) as error:
+        print(f"newsbot parse: {printable(failure_text(error))}", file=sys.stderr)
+        return 1
+    print(dumps(item_to_dict(article)))
+    return 0
+
+
+def _fixture(args: argparse.Namespace) -> int:
+    try:
+        target = record_fixture(
+            args.source,
+            url=args.url,
+            site_name=args.site,
+            kind=args.kind,
+            section=args.section,
+            name=args.name,
+            directory=args.dir,
+            force=args.force,
+            crawled_at=args.crawled_at,
+        )
+    except SavedPageError as error:
+        print(f"newsbot fixture: {printable(failure_text(error))}", file=sys.stderr)
+        return 1
+    print(
+        f"saved {target}; check expected.json against page.html, correct what is wrong, "
+        'then set "reviewed": true'
+    )
+    return 0
 
 
 def _dist(args: argparse.Namespace) -> int:
