@@ -476,7 +476,23 @@ def memory(mode: Mode, scratch: Path) -> dict[str, Any]:
     }
 
 
-# --- driver -----------------------------------------------------------------------------
+# --- driver ---------------------------------------------------------------------------
+
+
+class _FigureTimer:
+    """Wall seconds of each figure, by name."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.monotonic()
+        yield
+        self.seconds[name] = round(time.monotonic() - started, 1)
+
+
+# --- main -----------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -493,17 +509,30 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as scratch_dir:
         scratch = Path(scratch_dir)
         try:
-            throughput, rerun = crawl_throughput(mode, scratch)
+            when = datetime.now(UTC).isoformat(timespec="seconds")
+            # Where the run's minutes go: make bench should stay near two.
+            timer = _FigureTimer()
+            with timer("crawl_throughput and rerun_cost"):
+                throughput, rerun = crawl_throughput(mode, scratch)
+            with timer("parse_cost"):
+                parse = parse_cost(mode)
+            with timer("store_cost"):
+                store = store_cost(mode, scratch)
+            with timer("memory"):
+                peak = memory(mode, scratch)
+            with timer("generic_extraction"):
+                generic = aeb.figure(mode.aeb_pages)
             results = {
                 "mode": args.mode,
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "when": when,
                 "python": sys.version.split()[0],
                 "crawl_throughput": throughput,
-                "parse_cost": parse_cost(mode),
-                "store_cost": store_cost(mode, scratch),
-                "memory": memory(mode, scratch),
+                "parse_cost": parse,
+                "store_cost": store,
+                "memory": peak,
                 "rerun_cost": rerun,
-                "generic_extraction": aeb.figure(mode.aeb_pages),
+                "generic_extraction": generic,
+                "figure_seconds": timer.seconds,
             }
         finally:
             _drop_postgres_databases()
@@ -521,7 +550,9 @@ def _print(results: dict[str, Any], path: Path) -> None:
     t, p, s = results["crawl_throughput"], results["parse_cost"], results["store_cost"]
     m, r = results["memory"], results["rerun_cost"]
     lines = [
-        f"newsbot benchmarks ({results['mode']} mode, {results['seconds']} s)",
+        f"newsbot benchmarks ({results['mode']} mode, {results['seconds']} s: "
+        + ", ".join(f"{name} {took} s" for name, took in results["figure_seconds"].items())
+        + ")",
         f"1. crawl throughput  newsbot/bare = {t['ratio_median']:.3f} (median of "
         f"{len(t['pairs'])} pairs: {', '.join(str(x['ratio']) for x in t['pairs'])}; "
         f"{t['pairs'][0]['pages']} pages; goal >= 0.8)",

@@ -45,6 +45,13 @@ def test_benchmark_smoke_run_writes_every_figure(tmp_path):
     rerun = results["rerun_cost"]
     assert rerun["second_article_pages"] == 0
     assert 0 < rerun["share"] < 1
+    assert set(results["figure_seconds"]) == {
+        "crawl_throughput and rerun_cost",
+        "parse_cost",
+        "store_cost",
+        "memory",
+        "generic_extraction",
+    }
     generic = results["generic_extraction"]
     if generic["status"] == "dataset missing":
         assert set(generic) == {"status", "dataset", "goal"}
