@@ -267,3 +267,15 @@ def test_the_worker_cannot_reach_beyond_loopback():
                               text=True, timeout=60, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "no network in the benchmark" in done.stdout
+
+
+def test_a_worker_that_dies_is_replaced_and_its_page_counts_as_an_error(monkeypatch):
+    def dying_worker():
+        return subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+
+    monkeypatch.setattr(aeb, "_start_worker", dying_worker)
+    pages = [aeb.BenchPage(key, "https://example.com/rain", ARTICLE, "") for key in ("a", "b")]
+    run = aeb.run_newspaper4k(pages, timeout=30)
+    assert (run.errors, run.timeouts, run.seconds) == (2, 0, 0.0)
+    assert run.extracted == {"a": aeb.Extracted(), "b": aeb.Extracted()}
