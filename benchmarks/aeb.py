@@ -305,8 +305,9 @@ def run_in_process(
 def run_newspaper4k(pages: list[BenchPage], timeout: float = NEWSPAPER_TIMEOUT) -> Run:
     """newspaper4k in a worker process, each call bounded by ``timeout`` seconds.
 
-    A call that runs out of time (or kills the worker) scores 0, counts as a timeout and
-    costs the whole ``timeout``; the worker is then replaced. The seconds are measured inside
+    A call that runs out of time scores 0, counts as a timeout and costs the whole
+    ``timeout``; one that kills the worker scores 0 and counts as an error. Either way the
+    worker is then replaced. The seconds are measured inside
     the worker, around the extraction alone (not the reading of the page or the pipe).
     """
     run = Run("newspaper4k")
@@ -315,11 +316,14 @@ def run_newspaper4k(pages: list[BenchPage], timeout: float = NEWSPAPER_TIMEOUT) 
         for page in pages:
             worker = worker or _start_worker()
             answer = _ask(worker, page, timeout)
-            if answer is None:  # out of time, or the worker died: replace it
+            if not isinstance(answer, dict):  # out of time, or the worker died: replace it
                 _stop_worker(worker)
                 worker = None
-                run.timeouts += 1
-                run.seconds += timeout
+                if answer is _TIMED_OUT:
+                    run.timeouts += 1
+                    run.seconds += timeout
+                else:
+                    run.errors += 1
                 run.extracted[page.key] = Extracted()
                 continue
             run.seconds += answer["seconds"]
@@ -336,8 +340,11 @@ def run_newspaper4k(pages: list[BenchPage], timeout: float = NEWSPAPER_TIMEOUT) 
     return run
 
 
+_TIMED_OUT = object()
+
+
 def _ask(worker: subprocess.Popen[bytes], page: BenchPage, timeout: float) -> Any:
-    """The worker's answer for ``page``, or None when none came within ``timeout`` seconds."""
+    """The worker's answer for ``page``: a dict, _TIMED_OUT, or None when the worker died."""
     if worker.stdin is None or worker.stdout is None:
         raise RuntimeError("the worker's pipes are not open")
     try:
@@ -346,8 +353,10 @@ def _ask(worker: subprocess.Popen[bytes], page: BenchPage, timeout: float) -> An
     except BrokenPipeError:
         return None
     ready, _, _ = select.select([worker.stdout], [], [], timeout)
+    if not ready:
+        return _TIMED_OUT
     # One line per page, flushed at once: once it starts, the whole line follows.
-    line = worker.stdout.readline() if ready else b""
+    line = worker.stdout.readline()
     return json.loads(line) if line else None
 
 
@@ -404,9 +413,9 @@ def _forbid_network() -> None:
     """Make any connection beyond loopback fail: newspaper4k must not download anything."""
     import socket
 
-    connect = socket.socket.connect
+    connect, connect_ex = socket.socket.connect, socket.socket.connect_ex
 
-    def loopback_only(sock: socket.socket, address: Any) -> None:
+    def refuse_beyond_loopback(sock: socket.socket, address: Any) -> None:
         host = address[0] if isinstance(address, tuple) else None
         if sock.family in (socket.AF_INET, socket.AF_INET6) and host not in (
             "127.0.0.1",
@@ -414,9 +423,17 @@ def _forbid_network() -> None:
             "localhost",
         ):
             raise OSError(f"no network in the benchmark: {address!r}")
+
+    def checked_connect(sock: socket.socket, address: Any) -> None:
+        refuse_beyond_loopback(sock, address)
         connect(sock, address)
 
-    socket.socket.connect = loopback_only  # type: ignore[method-assign]
+    def checked_connect_ex(sock: socket.socket, address: Any) -> int:
+        refuse_beyond_loopback(sock, address)
+        return connect_ex(sock, address)
+
+    socket.socket.connect = checked_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = checked_connect_ex  # type: ignore[method-assign]
 
 
 # --- the figure -------------------------------------------------------------------------
