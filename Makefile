@@ -9,7 +9,7 @@ ARGS ?=
 # The replica is local: politeness settings meant for the live site only slow it down.
 FAST := -s AUTOTHROTTLE_ENABLED=False -s DOWNLOAD_DELAY=0 -s CONCURRENT_REQUESTS_PER_DOMAIN=16
 
-.PHONY: help install chromium demo crawl replica test lint format constraints clean bench bench-full
+.PHONY: help install chromium demo crawl replica test lint format constraints clean bench bench-full bench-aeb
 
 help:
 	@echo "make demo      crawl the bundled offline replica (LAYOUT=2023|current, ARGS='-a pages=2')"
@@ -18,6 +18,7 @@ help:
 	@echo "make replica   serve the replica on http://127.0.0.1:$(PORT)/ to look at"
 	@echo "make lint      ruff and mypy"
 	@echo "make bench     benchmarks, quick mode (< 2 min); make bench-full for the full run"
+	@echo "make bench-aeb generic extraction on the article-extraction-benchmark (ARGS='--compare')"
 
 install: $(VENV)/.installed
 
@@ -73,3 +74,7 @@ bench: install
 
 bench-full: install
 	$(BIN)/python -m benchmarks --mode full
+
+# Figure 6 alone, for tuning: newsbot's scores, worst pages and label misses.
+bench-aeb: install
+	$(BIN)/python -m benchmarks.aeb $(ARGS)

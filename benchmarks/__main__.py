@@ -14,7 +14,12 @@ rows. Results are printed and written to ``exports/bench/bench-<time>.json`` (an
 3. store cost: rows/s of newsbot's store ÷ raw batched ``executemany``, SQLite and PostgreSQL
    (goal ≥ 0.5);
 4. memory: peak RSS of a full crawl, small and large, and the growth per article;
-5. re-run cost: requests of a second crawl with nothing new ÷ requests of the first.
+5. re-run cost: requests of a second crawl with nothing new ÷ requests of the first;
+6. generic extraction on real pages no one here wrote (the public article-extraction-benchmark,
+   read from ``../shared/datasets/``; skipped, saying so, when missing): body F1, precision,
+   recall and pages/s of newsbot's generic path beside trafilatura and newspaper4k, and their
+   title, authors and date against hand labels (goal: body F1 above trafilatura's, at least
+   its speed; see ``benchmarks/aeb.py``).
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from benchmarks import aeb
 
 REPO = Path(__file__).resolve().parents[1]
 BARE_SPIDER = Path(__file__).with_name("bare_spider.py")
@@ -59,12 +66,13 @@ class Mode:
     store_rows: int
     memory_small: int
     memory_large: int
+    aeb_pages: int | None  # None: all 181
 
 
 MODES = {
-    "smoke": Mode(60, 1, 20, 200, 60, 120),
-    "quick": Mode(600, 3, 200, 2_000, 1_000, 4_000),
-    "full": Mode(3_000, 5, 1_000, 20_000, 5_000, 20_000),
+    "smoke": Mode(60, 1, 20, 200, 60, 120, 15),
+    "quick": Mode(600, 3, 200, 2_000, 1_000, 4_000, None),
+    "full": Mode(3_000, 5, 1_000, 20_000, 5_000, 20_000, None),
 }
 
 
@@ -468,7 +476,23 @@ def memory(mode: Mode, scratch: Path) -> dict[str, Any]:
     }
 
 
-# --- driver -----------------------------------------------------------------------------
+# --- driver ---------------------------------------------------------------------------
+
+
+class _FigureTimer:
+    """Wall seconds of each figure, by name."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str) -> Iterator[None]:
+        started = time.monotonic()
+        yield
+        self.seconds[name] = round(time.monotonic() - started, 1)
+
+
+# --- main -----------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -485,16 +509,30 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="newsbot-bench-") as scratch_dir:
         scratch = Path(scratch_dir)
         try:
-            throughput, rerun = crawl_throughput(mode, scratch)
+            when = datetime.now(UTC).isoformat(timespec="seconds")
+            # Where the run's minutes go: make bench should stay near two.
+            timer = _FigureTimer()
+            with timer("crawl_throughput and rerun_cost"):
+                throughput, rerun = crawl_throughput(mode, scratch)
+            with timer("parse_cost"):
+                parse = parse_cost(mode)
+            with timer("store_cost"):
+                store = store_cost(mode, scratch)
+            with timer("memory"):
+                peak = memory(mode, scratch)
+            with timer("generic_extraction"):
+                generic = aeb.figure(mode.aeb_pages)
             results = {
                 "mode": args.mode,
-                "when": datetime.now(UTC).isoformat(timespec="seconds"),
+                "when": when,
                 "python": sys.version.split()[0],
                 "crawl_throughput": throughput,
-                "parse_cost": parse_cost(mode),
-                "store_cost": store_cost(mode, scratch),
-                "memory": memory(mode, scratch),
+                "parse_cost": parse,
+                "store_cost": store,
+                "memory": peak,
                 "rerun_cost": rerun,
+                "generic_extraction": generic,
+                "figure_seconds": timer.seconds,
             }
         finally:
             _drop_postgres_databases()
@@ -512,7 +550,9 @@ def _print(results: dict[str, Any], path: Path) -> None:
     t, p, s = results["crawl_throughput"], results["parse_cost"], results["store_cost"]
     m, r = results["memory"], results["rerun_cost"]
     lines = [
-        f"newsbot benchmarks ({results['mode']} mode, {results['seconds']} s)",
+        f"newsbot benchmarks ({results['mode']} mode, {results['seconds']} s: "
+        + ", ".join(f"{name} {took} s" for name, took in results["figure_seconds"].items())
+        + ")",
         f"1. crawl throughput  newsbot/bare = {t['ratio_median']:.3f} (median of "
         f"{len(t['pairs'])} pairs: {', '.join(str(x['ratio']) for x in t['pairs'])}; "
         f"{t['pairs'][0]['pages']} pages; goal >= 0.8)",
@@ -529,6 +569,7 @@ def _print(results: dict[str, Any], path: Path) -> None:
         f"bare spider {m['bare_growth_bytes_per_article']} bytes/page)",
         f"5. re-run cost       {r['second_requests']} of {r['first_requests']} requests "
         f"({r['share']:.1%}); {r['second_article_pages']} article pages",
+        *aeb.figure_lines(results["generic_extraction"]),
         f"written to {path}",
     ]  # fmt: skip
     print("\n".join(lines))

@@ -1,27 +1,33 @@
 """The benchmark command works and reports every figure (a smoke run; benchmarks are not tests
-of speed: their numbers are read by people, from `make bench`)."""
+of speed: their numbers are read by people, from `make bench`), and figure 6 scores what it
+claims to score."""
 
 from __future__ import annotations
 
 import json
+import re
+import socket
 import subprocess
 import sys
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
+from benchmarks import aeb
 from tests.crawling import REPO
 
-pytestmark = pytest.mark.e2e
+FIGURES = ("1. crawl throughput", "2. parse cost", "3. store cost", "4. memory", "5. re-run cost",
+           "6. generic extraction (article-extraction-benchmark)")  # fmt: skip
 
 
+@pytest.mark.e2e
 def test_benchmark_smoke_run_writes_every_figure(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "benchmarks", "--mode", "smoke", "--out", str(tmp_path)],
         cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
-    for figure in ("1. crawl throughput", "2. parse cost", "3. store cost", "4. memory",
-                   "5. re-run cost"):  # fmt: skip
+    for figure in FIGURES:
         assert figure in done.stdout
     results = json.loads((tmp_path / "latest.json").read_text())
     assert len(list(tmp_path.glob("bench-*.json"))) == 1
@@ -39,3 +45,237 @@ def test_benchmark_smoke_run_writes_every_figure(tmp_path):
     rerun = results["rerun_cost"]
     assert rerun["second_article_pages"] == 0
     assert 0 < rerun["share"] < 1
+    assert set(results["figure_seconds"]) == {
+        "crawl_throughput and rerun_cost",
+        "parse_cost",
+        "store_cost",
+        "memory",
+        "generic_extraction",
+    }
+    generic = results["generic_extraction"]
+    if generic["status"] == "dataset missing":
+        assert set(generic) == {"status", "dataset", "goal"}
+        assert "dataset missing" in done.stdout
+        return
+    assert generic["status"] == "ok"
+    assert generic["pages"] == 15  # smoke mode's subset
+    assert generic["labelled_pages"] >= 1
+    assert set(generic["extractors"]) == {"newsbot", "trafilatura", "newspaper4k"}
+    for name, scores in generic["extractors"].items():
+        assert set(scores) >= {
+            "f1",
+            "precision",
+            "recall",
+            "pages_per_s",
+            "errors",
+            "timeouts",
+            "title",
+            "authors",
+            "published_at",
+            "published_day",
+        }, name
+        assert 0 <= scores["f1"] <= 1
+    # trafilatura reads these 15 real pages well: a scorer or loader broken to 0 would show.
+    assert generic["extractors"]["trafilatura"]["f1"] > 0.8
+    assert generic["extractors"]["trafilatura"]["pages_per_s"] > 0
+    assert re.search(r"newspaper4k +F1 [01]\.\d{3}", done.stdout)
+
+
+def test_without_the_dataset_the_figure_says_so_and_is_skipped(tmp_path, monkeypatch):
+    monkeypatch.setattr(aeb, "DATASET", tmp_path / "article-extraction-benchmark")
+    result = aeb.figure()
+    assert result["status"] == "dataset missing"
+    assert aeb.figure_lines(result) == [
+        "6. generic extraction (article-extraction-benchmark): dataset missing "
+        f"({tmp_path / 'article-extraction-benchmark'}), skipped"
+    ]
+
+
+# --- body scores -----------------------------------------------------------------------
+
+
+def test_body_scores_count_common_words_once_each():
+    # truth has a, b, c, d; the extract a, b, x, x: 2 words in common, 4 extracted, 4 true.
+    scores = aeb.body_scores("A b, c d.", "a B x x")
+    assert scores.precision == pytest.approx(2 / 4)
+    assert scores.recall == pytest.approx(2 / 4)
+    assert scores.f1 == pytest.approx(0.5)
+
+
+def test_body_scores_are_zero_for_nothing_extracted():
+    assert aeb.body_scores("some true text", None) == aeb.Scores(0.0, 0.0, 0.0)
+
+
+# --- label scores ----------------------------------------------------------------------
+
+
+def label(title="A ‘quoted’ headline — with dashes", authors=("Kim Soo-yeon", "Lee Min"),
+          published_at="2019-11-19T17:50-08:00"):  # fmt: skip
+    return aeb.Label("0" * 64, "https://example.com/a", title, tuple(authors), published_at, "")
+
+
+def test_a_title_matches_with_plain_quotes_dashes_and_spaces():
+    assert aeb.title_matches(label(), "A  'quoted' headline - with dashes ")
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["a ‘quoted’ headline — with dashes",  # case counts
+     "A ‘quoted’ headline — with dashes | Example News",  # a site name is not the headline
+     None],
+)  # fmt: skip
+def test_a_title_that_is_not_the_headline_does_not_match(title):
+    assert not aeb.title_matches(label(), title)
+
+
+def test_authors_match_in_any_order_and_case():
+    assert aeb.authors_match(label(), ["LEE MIN", " kim  soo-yeon"])
+
+
+@pytest.mark.parametrize(
+    "authors", [["Kim Soo-yeon"], ["Kim Soo-yeon", "Lee Min", "Example News"], []]
+)
+def test_authors_missing_or_extra_do_not_match(authors):
+    assert not aeb.authors_match(label(), authors)
+
+
+def test_no_byline_matches_only_no_authors():
+    assert aeb.authors_match(label(authors=()), [])
+    assert not aeb.authors_match(label(authors=()), ["Admin"])
+
+
+PACIFIC = timezone(timedelta(hours=-8))
+
+
+def test_a_labelled_minute_matches_the_same_instant_in_any_offset():
+    assert aeb.published_matches(label(), datetime(2019, 11, 19, 17, 50, 59, tzinfo=PACIFIC))
+    assert aeb.published_matches(label(), datetime(2019, 11, 20, 1, 50, tzinfo=UTC))
+
+
+@pytest.mark.parametrize(
+    "published",
+    [datetime(2019, 11, 19, 17, 51, tzinfo=PACIFIC),  # a minute late
+     datetime(2019, 11, 19, 17, 50, tzinfo=UTC),  # the clock read in the wrong zone
+     datetime(2019, 11, 19, 17, 50),  # no offset: not an instant
+     date(2019, 11, 19),  # a day is not a minute
+     None],
+)  # fmt: skip
+def test_a_labelled_minute_rejects_other_instants_and_bare_dates(published):
+    assert not aeb.published_matches(label(), published)
+
+
+def test_a_labelled_date_matches_that_date_on_the_extractors_clock():
+    day = label(published_at="2019-11-19")
+    assert aeb.published_matches(day, date(2019, 11, 19))
+    assert aeb.published_matches(day, datetime(2019, 11, 19, 23, 59, tzinfo=PACIFIC))
+    assert not aeb.published_matches(day, datetime(2019, 11, 20, 1, 50, tzinfo=UTC))
+    assert not aeb.published_matches(day, None)
+
+
+def test_a_label_without_a_date_is_not_scored():
+    assert aeb.published_matches(label(published_at=None), None) is None
+    assert aeb.published_day_matches(label(published_at=None), None) is None
+
+
+def test_the_published_day_is_read_in_the_labels_zone():
+    # 01:50 UTC on the 20th is still the 19th in California, where the page was dated.
+    assert aeb.published_day_matches(label(), datetime(2019, 11, 20, 1, 50, tzinfo=UTC))
+    assert aeb.published_day_matches(label(), date(2019, 11, 19))
+    assert not aeb.published_day_matches(label(), date(2019, 11, 20))
+
+
+# --- the labels file -------------------------------------------------------------------
+
+
+def write_labels(path, key="a" * 64, **changes):
+    entry = {"url": "https://example.com/a", "title": "Headline", "authors": ["Kim"],
+             "published_at": "2019-11-19", "note": "as shown", **changes}  # fmt: skip
+    path.write_text(json.dumps({key: entry}), encoding="utf-8")
+    return path
+
+
+def test_well_formed_labels_load(tmp_path):
+    labels = aeb.load_labels(write_labels(tmp_path / "labels.json"))
+    assert labels["a" * 64].authors == ("Kim",)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"key": "not-a-sha256"},
+     {"published_at": "2019-11-19 17:50"},  # no offset
+     {"published_at": "19 November 2019"},
+     {"title": "  "},
+     {"authors": [""]}],
+)  # fmt: skip
+def test_malformed_labels_are_rejected(tmp_path, changes):
+    with pytest.raises(ValueError, match=r"label key|published_at|empty title"):
+        aeb.load_labels(write_labels(tmp_path / "labels.json", **changes))
+
+
+def test_the_hand_labels_cover_at_least_30_pages_of_many_sites():
+    labels = aeb.load_labels()
+    assert len(labels) >= 30
+    hosts = {re.sub(r"^www\.", "", label.url.split("/")[2]) for label in labels.values()}
+    assert len(hosts) >= 30
+    assert all(label.note for label in labels.values())
+
+
+# --- newspaper4k's worker ----------------------------------------------------------------
+
+ARTICLE = """<html><head><title>Rain falls on Seoul | Example</title></head><body>
+<article><h1>Rain falls on Seoul</h1><p class="byline">By Kim Soo-yeon</p>
+<p>Heavy rain fell on Seoul on Tuesday, flooding several roads in the south of the city and
+closing two subway stations for most of the morning, the city government said.</p>
+<p>Officials said the rain would stop by the evening, and that the stations would reopen
+before the night's last trains, after pumps had cleared the water from the platforms.</p>
+</article></body></html>"""
+
+
+def test_newspaper4k_runs_in_its_worker_and_is_timed_there():
+    page = aeb.BenchPage("k1", "https://example.com/rain", ARTICLE, "")
+    run = aeb.run_newspaper4k([page], timeout=60)
+    assert (run.timeouts, run.errors) == (0, 0)
+    extracted = run.extracted["k1"]
+    assert extracted.title == "Rain falls on Seoul"
+    assert "flooding several roads" in (extracted.body or "")
+    assert 0 < run.seconds < 60
+
+
+def test_a_newspaper4k_call_out_of_time_scores_nothing_and_is_counted():
+    # No worker starts (and imports newspaper4k) within 10 ms: both calls run out of time.
+    pages = [aeb.BenchPage(key, "https://example.com/rain", ARTICLE, "") for key in ("a", "b")]
+    run = aeb.run_newspaper4k(pages, timeout=0.01)
+    assert run.timeouts == 2
+    assert run.extracted == {"a": aeb.Extracted(), "b": aeb.Extracted()}
+    assert run.seconds == pytest.approx(0.02)
+
+
+def test_the_worker_cannot_reach_beyond_loopback():
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        code = (
+            "import socket; from benchmarks.aeb import _forbid_network; _forbid_network()\n"
+            f"socket.create_connection(('127.0.0.1', {port}), timeout=5).close()\n"
+            "try:\n"
+            "    socket.create_connection(('192.0.2.1', 80), timeout=5)\n"
+            "except OSError as error:\n"
+            "    print(error)\n"
+        )
+        done = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True,
+                              text=True, timeout=60, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "no network in the benchmark" in done.stdout
+
+
+def test_a_worker_that_dies_is_replaced_and_its_page_counts_as_an_error(monkeypatch):
+    def dying_worker():
+        return subprocess.Popen([sys.executable, "-c", "import sys; sys.exit(3)"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE)  # fmt: skip
+
+    monkeypatch.setattr(aeb, "_start_worker", dying_worker)
+    pages = [aeb.BenchPage(key, "https://example.com/rain", ARTICLE, "") for key in ("a", "b")]
+    run = aeb.run_newspaper4k(pages, timeout=30)
+    assert (run.errors, run.timeouts, run.seconds) == (2, 0, 0.0)
+    assert run.extracted == {"a": aeb.Extracted(), "b": aeb.Extracted()}
