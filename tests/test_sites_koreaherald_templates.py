@@ -53,3 +53,63 @@ def test_2023_boxes_inside_the_text_box_are_not_body():
             "caption": "The port of Busan. (Yonhap)",
         },
     ]
+
+
+# The current layout's visible date line. Its markup is unknown on the live site; the replica
+# prints "Published : … Updated : …" under the byline, and these pages use other markup.
+JSONLD_PAGE = "article-current-jsonld"
+BYLINE = "<p>By Kim So-hyun and Song Seung-hyun</p>"
+
+
+def with_date_line(line: str):
+    return lambda html: replace_once(
+        html, BYLINE, f'{BYLINE}<div class="info"><em>{line}</em></div>'
+    )
+
+
+def test_current_visible_update_time_wins_over_a_stale_json_ld_date_modified():
+    # JSON-LD says 14:02; the page shows readers an update at 16:45: the page is right.
+    article, want = parse(
+        JSONLD_PAGE,
+        with_date_line("Published : Dec. 15, 2025 - 09:30 Updated : Dec. 15, 2025 - 16:45"),
+    )
+    assert article["updated_at"].isoformat() == "2025-12-15T16:45:00+09:00"
+    assert article["published_at"].isoformat() == want["published_at"]
+
+
+def test_current_visible_update_time_where_json_ld_has_no_date_modified():
+    def edit(html: str) -> str:
+        html = replace_once(html, ',"dateModified":"2025-12-15T14:02:00"', "")
+        return with_date_line("Published : Dec. 15, 2025 - 09:30 Updated : Dec. 15, 2025 - 14:02")(
+            html
+        )
+
+    article, want = parse(JSONLD_PAGE, edit)
+    assert article["updated_at"].isoformat() == want["updated_at"] == "2025-12-15T14:02:00+09:00"
+
+
+def test_current_json_ld_date_modified_stands_when_the_page_shows_no_update():
+    article, want = parse(JSONLD_PAGE, with_date_line("Published : Dec. 15, 2025 - 09:30"))
+    assert article["updated_at"].isoformat() == want["updated_at"]
+
+
+def test_current_page_without_structured_data_is_dated_by_its_date_line():
+    # The migrated story without usable JSON-LD loses its article:published_time too: the
+    # visible line under the byline is all that dates it.
+    def edit(html: str) -> str:
+        html = replace_once(
+            html, '<meta property="article:published_time" content="2022-04-20T16:41:00">', ""
+        )
+        return replace_once(
+            html,
+            "(consnow@heraldcorp.com)</span>",
+            "(consnow@heraldcorp.com)</span><span class='time'>Published : April 20, 2022 - "
+            "16:41</span>",
+        )
+
+    article, want = parse("article-current-fallback", edit)
+    assert (
+        article["published_at"].isoformat() == want["published_at"] == "2022-04-20T16:41:00+09:00"
+    )
+    assert article["updated_at"] is None
+    assert article["authors"] == want["authors"]
