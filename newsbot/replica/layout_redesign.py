@@ -24,7 +24,7 @@ import json
 
 from newsbot.replica.common import PAGE_SIZE, ap_date, esc, inline_html, page_count
 from newsbot.replica.corpus import SECTION_BY_NAME, SECTIONS, ArticleTruth, Corpus, SectionTruth
-from newsbot.replica.feeds import ALL_FEED, CANONICAL_HOST
+from newsbot.replica.feeds import ALL_FEED
 
 _HEAD = """<!DOCTYPE html>
 <html lang="en-US">
@@ -152,7 +152,7 @@ def json_ld(corpus: Corpus, truth: ArticleTruth, url: str) -> dict[str, object]:
         "datePublished": truth.published_at.isoformat(),
         "author": [{"@type": kind, "name": name} for name in truth.authors],
         "articleSection": truth.section,
-        "publisher": {"@id": f"{CANONICAL_HOST}/#organization"},
+        "publisher": {"@type": "Organization", "name": "The Korea Herald"},
     }
     if truth.updated_at:
         article["dateModified"] = truth.updated_at.isoformat()
@@ -169,7 +169,7 @@ def json_ld(corpus: Corpus, truth: ArticleTruth, url: str) -> dict[str, object]:
                 "@type": "BreadcrumbList",
                 "itemListElement": [
                     {"@type": "ListItem", "position": position, "name": name}
-                    | ({"item": CANONICAL_HOST + path} if path else {})
+                    | ({"item": path} if path else {})
                     for position, (name, path) in enumerate(crumbs, start=1)
                 ],
             },
@@ -182,7 +182,8 @@ def article(corpus: Corpus, article_id: str) -> str | None:
     truth = corpus.by_id.get(article_id)
     if truth is None:
         return None
-    url = f"{CANONICAL_HOST}/article/{article_id}"
+    # Root-relative: the replica's own host is the site's, whatever port serves it.
+    url = f"/article/{article_id}"
     ld = json.dumps(json_ld(corpus, truth, url), ensure_ascii=False).replace("</", "<\\/")
     head = (
         f'<link rel="canonical" href="{url}">\n'
