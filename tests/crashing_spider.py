@@ -14,6 +14,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 from scrapy.utils.project import get_project_settings
 
+from newsbot.replica.corpus import REFERENCE_ID
 from newsbot.replica.server import serving
 from newsbot.spiders.koreaherald import KoreaHeraldSpider
 
@@ -24,7 +25,7 @@ class CrashingSpider(KoreaHeraldSpider):
     name = "crashing"
 
     async def parse_section(self, response: Any, section: str, page_number: int) -> Any:
-        article_id = "20230922000044"
+        article_id = REFERENCE_ID  # in every 2023 corpus
         yield self._article(response.urljoin(f"view.php?ud={article_id}"), article_id, section, 10)
         raise RecursionError("maximum recursion depth exceeded")
 

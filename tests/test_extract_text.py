@@ -9,7 +9,7 @@ import pytest
 from parsel import Selector
 
 from newsbot.extract.landmarks import byline_after, byline_in, ranked_links_after_heading
-from newsbot.extract.text import node_text, node_texts
+from newsbot.extract.text import clean_text, node_text, node_texts
 from newsbot.page import Page
 from newsbot.sites import get_site
 from tests.conftest import FIXTURES, load_fixture
@@ -94,3 +94,31 @@ def test_section_names_and_popular_titles_skip_hidden_text():
     )
     assert [s.name for s in SITE.sections(page)] == ["National"]
     assert [r.title for r in SITE.popular(page) or []] == ["Title"]
+
+
+# A <br> is a line break the reader sees: the words on either side stay apart. Fields hold
+# single-spaced text, so after cleaning the break is one space.
+@pytest.mark.parametrize("br", ["<br>", "<br/>", "<br />", "<BR>"])
+def test_a_line_break_keeps_words_apart(br):
+    root = Selector(
+        text=f"<body><p><strong>14:30</strong>{br}Officials said so.{br}More.</p></body>"
+    )
+    assert node_text(root.css("p")) == "14:30\nOfficials said so.\nMore."
+    assert clean_text(node_texts(root.css("p"))[0]) == "14:30 Officials said so. More."
+
+
+def test_a_line_break_with_a_tail_inside_hidden_markup_stays_hidden():
+    root = Selector(text="<body><p>Seen<noscript>hidden<br>gone</noscript>.</p></body>")
+    assert node_text(root.css("p")) == "Seen."
+
+
+@pytest.mark.parametrize("name", ["article-2023-updated-two-authors", "article-current-jsonld"])
+def test_a_line_break_in_a_body_paragraph_reads_as_a_space(name):
+    fixture = load_fixture(FIXTURES / "koreaherald" / name)
+    html = (FIXTURES / "koreaherald" / name / "page.html").read_text()
+    first = fixture.expected["article"]["body"].split("\n\n")[0]  # "SEOUL -- South Korea’s …"
+    assert first in html
+    served = html.replace(first, first.replace("-- ", "--<br>", 1), 1)
+    page = Page.from_html(fixture.page.url, served, fixture.page.crawled_at)
+    article = SITE.article_layout(page).parse_article(page, fixture.meta["section"])
+    assert article.body == fixture.expected["article"]["body"]

@@ -7,12 +7,22 @@ import re
 import urllib.error
 import urllib.request
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import pytest
+from parsel import Selector
 
+import newsbot.replica
 from newsbot.extract.dates import KST
-from newsbot.replica.common import PAGE_SIZE
-from newsbot.replica.corpus import SECTIONS, build_corpus
+from newsbot.replica.common import PAGE_SIZE, ap_datetime, esc, inline_html
+from newsbot.replica.corpus import (
+    JSONLD_VARIANTS,
+    REFERENCE_ID,
+    SECTIONS,
+    TEMPLATES,
+    build_corpus,
+)
 from newsbot.replica.server import Replica, ReplicaServer
 
 
@@ -166,3 +176,189 @@ def test_plain_drift_is_the_redesign_and_bad_modes_are_refused():
         Replica(corpus, drift="colour")
     with pytest.raises(ValueError, match="served by the current layout"):
         Replica(corpus, drift="section")
+
+
+# --- templates, JSON-LD variants, truth, feeds and the redesign -----------------------------
+
+
+@pytest.mark.parametrize("layout", ["2023", "current", "redesign"])
+def test_every_template_occurs_in_a_small_corpus(layout):
+    corpus = build_corpus(layout, 100)
+    assert {a.template for a in corpus.articles} == set(TEMPLATES)
+    if layout == "current":
+        assert {a.jsonld for a in corpus.articles} == set(JSONLD_VARIANTS)
+    assert {a.jsonld for a in corpus.articles} == {
+        "2023": {None},
+        "current": set(JSONLD_VARIANTS),
+        "redesign": {"graph"},
+    }[layout]
+
+
+def test_the_redesign_serves_the_current_articles():
+    current, redesign = build_corpus("current", 60), build_corpus("redesign", 60)
+    assert [(a.article_id, a.title, a.body) for a in current.articles] == [
+        (a.article_id, a.title, a.body) for a in redesign.articles
+    ]
+
+
+def test_kickers_are_the_generators_choice():
+    corpus = build_corpus("2023", 300)
+    assert corpus.by_id["20230921000655"].kicker == "Today’s K-pop"
+    assert corpus.by_id[REFERENCE_ID].kicker is None
+    for article in corpus.articles:
+        if article.kicker:
+            assert article.title.startswith(f"[{article.kicker}] ")
+        else:
+            assert not article.title.startswith("[")
+    editorials = [a for a in corpus.articles if a.subsection == "Editorial"]
+    assert editorials
+    assert {a.kicker for a in editorials} == {"Editorial"}
+
+
+def test_the_replica_imports_no_extraction_helper():
+    """Its truth must not share the mistakes of the code it checks."""
+    replica_dir = Path(newsbot.replica.__file__).parent
+    for module in replica_dir.glob("*.py"):
+        source = module.read_text(encoding="utf-8")
+        assert not re.search(r"newsbot\.(extract|loaders|sites|sanitize)", source), module.name
+
+
+def test_inline_markup_keeps_the_text():
+    text = "Seoul said so. Busan agreed on Monday."
+    marks = [
+        ("a", "Seoul"),
+        ("em", "on Monday"),
+        ("br", "Busan agreed on Monday."),
+        ("strong", "o"),
+    ]
+    html = inline_html(text, marks, "/National")
+    assert html == '<a href="/National">Seoul</a> said so.<br>Busan agreed <em>on Monday</em>.'
+    # A mark whose phrase is gone (an edited or damaged text) is left out.
+    assert inline_html("Nothing here", [("em", "Seoul"), ("br", "Busan")], "/") == "Nothing here"
+
+
+def article_html(layout: str, template: str, jsonld: str | None = None) -> tuple[str, Any]:
+    corpus = build_corpus(layout, 100)
+    truth = next(
+        a
+        for a in corpus.articles
+        if a.template == template and (jsonld is None or a.jsonld == jsonld)
+    )
+    return Replica(corpus).handle(corpus.article_path(truth.article_id)).body.decode(), truth
+
+
+@pytest.mark.parametrize("layout", ["2023", "current", "redesign"])
+def test_templates_put_markup_between_and_inside_paragraphs(layout):
+    html, truth = article_html(layout, "standard")
+    assert re.search(r"<p>(&nbsp;)?</p>", html), "an empty paragraph"
+    assert "Related" in html
+    assert re.search("AD|Advertisement|ADVERTISEMENT", html)
+    html, truth = article_html(layout, "live")
+    assert re.search(r"<p><strong>\d\d:\d\d</strong><br>", html), "a live entry"
+    html, truth = article_html(layout, "photo_led")
+    captions = [caption for _, caption in truth.images]
+    assert len(captions) >= 2
+    assert all(esc(caption) in html for caption in captions)
+    assert all(caption.endswith(("(Yonhap)", "(The Korea Herald)")) for caption in captions)
+
+
+def jsonld_of(html: str) -> dict[str, Any] | None:
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html)
+    return json.loads(found.group(1)) if found else None
+
+
+def test_current_jsonld_variants():
+    html, truth = article_html("current", "standard", "full")
+    assert jsonld_of(html)["author"]
+    html, truth = article_html("current", "standard", "none")
+    assert jsonld_of(html) is None
+    assert 'property="og:title"' in html
+    html, truth = article_html("current", "standard", "bare")
+    assert jsonld_of(html) is None
+    assert 'property="og:title"' not in html
+    assert "article:published_time" not in html
+    assert "Published : " in html
+    html, truth = article_html("current", "live", "no_author")
+    assert "author" not in jsonld_of(html)
+    html, truth = article_html("current", "live", "no_modified")
+    assert "dateModified" not in jsonld_of(html)
+    assert f"Updated : {ap_datetime(truth.updated_at)}" in html
+    html, truth = article_html("current", "live", "stale_modified")
+    stale = datetime.fromisoformat(jsonld_of(html)["dateModified"]).replace(tzinfo=KST)
+    assert stale < truth.updated_at
+    assert f"Updated : {ap_datetime(truth.updated_at)}" in html
+
+
+def test_truth_json_has_every_compared_field(replica_current):
+    status, body = fetch(f"{replica_current.base_url}/_replica/truth.json")
+    assert status == 200
+    truth = json.loads(body)
+    corpus = replica_current.replica.corpus
+    assert len(truth["articles"]) == len(corpus.articles)
+    for entry, article in zip(truth["articles"], corpus.articles, strict=True):
+        assert set(entry) >= {
+            "title", "subtitle", "kicker", "authors", "published_at", "updated_at", "body",
+            "section", "images", "template", "jsonld",
+        }  # fmt: skip
+        assert entry["body"] == "\n\n".join(article.paragraphs)
+        assert entry["kicker"] == article.kicker
+        assert entry["section"] == article.sections[0]
+
+
+@pytest.mark.parametrize("layout", ["current", "redesign"])
+def test_rss_feeds(layout):
+    corpus = build_corpus(layout, 120)
+    replica = Replica(corpus)
+    assert "Allow: /rss/" in replica.handle("/robots.txt").body.decode()
+    response = replica.handle("/rss/newsAll")
+    assert response.status == 200
+    assert response.content_type.startswith("application/rss+xml")
+    root = Selector(text=response.body.decode(), type="xml")
+    items = root.xpath("/rss/channel/item")
+    assert len(items) == 50
+    assert [i.xpath("string(link)").get() for i in items] == [
+        f"https://www.koreaherald.com/article/{a.article_id}" for a in corpus.articles[:50]
+    ]
+    first = corpus.articles[0]
+    assert items[0].xpath("string(title)").get() == first.title
+    assert items[0].xpath("string(category)").get() == first.sections[0]
+    # RFC 822 with the KST offset, e.g. "Mon, 15 Dec 2025 17:43:00 +0900"
+    assert items[0].xpath("string(pubDate)").get() == first.published_at.strftime(
+        "%a, %d %b %Y %H:%M:%S +0900"
+    )
+    national = Selector(text=replica.handle("/rss/kh_National").body.decode(), type="xml")
+    links = national.xpath("/rss/channel/item/link/text()").getall()
+    listed = corpus.in_section("National")
+    assert links == [f"https://www.koreaherald.com/article/{a.article_id}" for a in listed[:50]]
+    assert replica.handle("/rss/kh_Nowhere").status == 404
+
+
+def test_the_2023_layout_has_no_feeds():
+    assert Replica(build_corpus("2023", 20)).handle("/rss/newsAll").status == 404
+
+
+def test_redesign_pages_use_no_markup_the_parsers_know():
+    corpus = build_corpus("redesign", 60)
+    replica = Replica(corpus)
+    home = replica.handle("/").body.decode()
+    article = corpus.articles[0]
+    page = replica.handle(f"/article/{article.article_id}").body.decode()
+    listing = replica.handle("/news/national?page=2").body.decode()
+    for html in (home, page, listing):
+        for known in ('class="gnb"', "news_list", "articleText", "article-body", "news_title"):
+            assert known not in html
+        assert 'href="/National"' not in html
+        assert "MOST READ" in html
+    assert '<link rel="alternate" type="application/rss+xml"' in home
+    assert 'href="/rss/kh_National"' in listing
+    ranks = re.findall(
+        r'most-read__rank">(\d+)</span><a class="most-read__link" href="/article/(\d+)"', home
+    )
+    assert ranks == [(str(n), i) for n, i in enumerate(corpus.popular_ids, start=1)]
+    ld = jsonld_of(page)
+    assert [node["@type"] for node in ld["@graph"]] == ["WebPage", "NewsArticle", "BreadcrumbList"]
+    assert ld["@graph"][1]["headline"] == article.title
+    national = corpus.in_section("National")
+    cards = re.findall(r'story-card__link" href="/article/(\d+)"', listing)
+    assert cards == [a.article_id for a in national[PAGE_SIZE : 2 * PAGE_SIZE]]
+    assert replica.handle("/National").status == 404

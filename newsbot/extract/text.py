@@ -12,6 +12,8 @@ _SPACE = re.compile(r"\s+")
 _KICKER = re.compile(r"^\s*\[([^\[\]]+)\]")
 # Elements whose text a reader never sees: code, styles, fallbacks, inert templates.
 HIDDEN_TAGS = frozenset({"script", "style", "noscript", "template"})
+# Elements a reader sees as a line break: words on either side stay apart ("\n").
+_LINE_BREAKS = frozenset({"br"})
 # XPath predicate for a text node outside those elements, e.g. ``.//text()[{NOT_HIDDEN}]``.
 NOT_HIDDEN = " and ".join(f"not(ancestor::{tag})" for tag in sorted(HIDDEN_TAGS))
 
@@ -40,7 +42,10 @@ def node_texts(selection: Any) -> list[str]:
 
 
 def visible_text(element: Any) -> str:
-    """All text inside an lxml element except that of hidden elements (:data:`HIDDEN_TAGS`)."""
+    """All text inside an lxml element except that of hidden elements (:data:`HIDDEN_TAGS`).
+
+    A ``<br>`` becomes a newline, as a reader sees it: "14:30<br>Officials" is two words.
+    """
     if not isinstance(element, etree._Element):
         return str(element)  # an attribute or text node selected by XPath
     parts: list[str] = []
@@ -54,6 +59,8 @@ def visible_text(element: Any) -> str:
         if event == "start":
             if is_hidden:
                 hidden += 1
+            elif not hidden and node.tag in _LINE_BREAKS:
+                parts.append("\n")
             elif not hidden and node.text:
                 parts.append(node.text)
             continue

@@ -1,4 +1,6 @@
-"""An offline replica of The Korea Herald, in either known layout, for tests, demos and benchmarks.
+"""An offline replica of The Korea Herald, for tests, demos and benchmarks.
+
+It serves either known layout (2023, current) or a redesign no site module knows.
 
 It serves a deterministic generated corpus over loopback and knows the truth of every page
 (:mod:`newsbot.replica.corpus`), so a crawl's output can be compared with what was served.

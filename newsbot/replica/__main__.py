@@ -14,7 +14,13 @@ from newsbot.replica.server import ReplicaServer
 def main(argv: list[str] | None = None) -> None:
     """Parse arguments and serve until interrupted."""
     parser = argparse.ArgumentParser(prog="python -m newsbot.replica", description=__doc__)
-    parser.add_argument("--layout", choices=LAYOUTS, default="2023")
+    parser.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="2023",
+        help="2023 (view.php pages), current (/article/<id>, RSS feeds) or redesign (the current "
+        "articles in markup and section URLs no site module knows, MOST READ box, RSS feeds)",
+    )
     parser.add_argument("--articles", type=int, default=300, help="corpus size (default 300)")
     parser.add_argument("--port", type=int, default=8023, help="0 picks a free port")
     parser.add_argument("--verbose", action="store_true", help="log every request")

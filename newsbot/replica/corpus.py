@@ -9,11 +9,36 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property
+from zoneinfo import ZoneInfo
 
-from newsbot.extract.dates import KST
-from newsbot.extract.text import kicker_of
+# The truth is made here from the corpus's own choices, never with newsbot's extraction
+# helpers: a crawl is compared with it, so it must not share their mistakes.
+KST = ZoneInfo("Asia/Seoul")
 
-LAYOUTS = ("2023", "current")
+LAYOUTS = ("2023", "current", "redesign")
+# Article templates, each served in every layout (see the renderers):
+#   standard: staff byline, inline links and emphasis, an ad and a related-article box
+#             between paragraphs, empty paragraphs, a photo after the second paragraph;
+#   photo_led: photos first and between paragraphs, captions with credits;
+#   opinion: editorials and columns, a kicker naming the column, an italic author note;
+#   wire: an agency byline, a dateline, the agency's credit at the end;
+#   live: a story updated during the day, entries led by a bold time and a line break.
+TEMPLATES = ("standard", "photo_led", "opinion", "wire", "live")
+# How the current layout's structured data can fall short (see layout_current):
+#   full: JSON-LD with everything; none: no JSON-LD (meta tags stay); bare: neither JSON-LD
+#   nor og/article meta tags; no_author: JSON-LD without author; no_modified: JSON-LD without
+#   dateModified on an updated article; stale_modified: JSON-LD dateModified older than the
+#   page's visible "Updated" time (the visible time is the truth).
+JSONLD_VARIANTS = ("full", "none", "bare", "no_author", "no_modified", "stale_modified")
+# Blocks an article body is rendered from, in order (ArticleTruth.blocks):
+#   ("p", "<index>"): paragraph ``index`` of the truth; ("photo", "<index>"): image ``index``;
+#   ("empty", "<p></p>" or "<p>&nbsp;</p>"): an empty paragraph; ("ad", ""): an advertisement;
+#   ("related", "<id>,<id>"): a box linking other articles.
+Block = tuple[str, str]
+# Inline markup of a paragraph (ArticleTruth.marks): (tag, phrase). "a", "em" and "strong"
+# wrap the phrase's first occurrence; "br" replaces the space before the phrase with a line
+# break. A reader sees words apart across a <br>: the body truth keeps one space there.
+Mark = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -24,6 +49,16 @@ class SectionTruth:
     ct: str
     path: str
     subsections: tuple[str, ...]
+
+    @property
+    def redesign_path(self) -> str:
+        """The section's path in the redesign: lower case under /news ("/news/national")."""
+        return f"/news/{self.name.lower()}"
+
+    @property
+    def feed(self) -> str:
+        """The section's RSS feed name, as the current site names them ("kh_National")."""
+        return f"kh_{self.name}"
 
 
 SECTIONS = (
@@ -64,11 +99,24 @@ class ArticleTruth:
     paragraphs: list[str]
     images: list[tuple[str, str]] = field(default_factory=list)  # (path, caption)
     person_authors: bool = True  # JSON-LD type: Person, or Organization for wire services
+    kicker: str | None = None  # the bracketed label the generator put before the headline
+    template: str = "standard"  # one of TEMPLATES
+    jsonld: str | None = None  # one of JSONLD_VARIANTS (current layout), "graph" (redesign)
+    blocks: list[Block] = field(default_factory=list)  # the body's render plan, see Block
+    marks: dict[int, list[Mark]] = field(default_factory=dict)  # paragraph index → Mark
+    # JSON-LD dateModified of the stale_modified variant: older than the visible update.
+    stale_modified: datetime | None = None
 
     @property
-    def kicker(self) -> str | None:
-        """The bracketed label the headline starts with, if any."""
-        return kicker_of(self.title)
+    def section(self) -> str:
+        """The article's own section: the first that lists it."""
+        return self.sections[0]
+
+    def body_blocks(self) -> list[Block]:
+        """The render plan, with paragraphs added after it was made (edits) at the end."""
+        planned = {int(value) for kind, value in self.blocks if kind == "p"}
+        extra = [("p", str(i)) for i in range(len(self.paragraphs)) if i not in planned]
+        return [*self.blocks, *extra] if self.blocks else extra
 
     @property
     def body(self) -> str:
@@ -170,6 +218,14 @@ REFERENCE_POPULAR = [
         "[Top Envoy] ‘Don’t look back anymore’: former envoy on S. Korea-Japan thaw",
     ),
 ]
+
+
+# Their kickers, as the newsroom labelled them.
+REFERENCE_KICKERS = {
+    "20230921000655": "Today’s K-pop",
+    "20230920000631": "News Focus",
+    "20230918000703": "Top Envoy",
+}
 
 
 # --- generated text -------------------------------------------------------------------
@@ -298,17 +354,24 @@ _CAPTIONS = [
 ]
 
 
+_COLUMNISTS = ["Kim Seong-kon", "Robert Fouser", "Lee Kyung-hee", "Andrew Sheng"]
+_GUESTS = ["Park Sang-min", "Jennifer Lind", "Choi Jin-woo"]
+_DATELINES = {"Yonhap": "SEOUL", "AFP": "BEIJING", "Reuters": "TOKYO"}
+
+
 def build_corpus(layout: str = "2023", articles: int = 300, seed: int = 20230911) -> Corpus:
     """Generate the replica's corpus for ``layout`` with ``articles`` articles (≥ 20).
 
     The same arguments always give the same corpus. The 2023 corpus contains the reference
-    page and its Most Popular articles verbatim.
+    page and its Most Popular articles verbatim. The redesign serves the current layout's
+    articles (same ids, same text) in markup no site module knows.
     """
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
     if articles < 20:
         raise ValueError("the replica needs at least 20 articles")
-    rng = random.Random(f"{seed}-{layout}")
+    family = "2023" if layout == "2023" else "current"
+    rng = random.Random(f"{seed}-{family}")
     if layout == "2023":
         now = datetime(2023, 9, 22, 18, 0, tzinfo=KST)
         fixed = _reference_articles(rng)
@@ -317,6 +380,7 @@ def build_corpus(layout: str = "2023", articles: int = 300, seed: int = 20230911
         fixed = []
     generated = _generate(rng, layout, now, articles - len(fixed), {a.article_id for a in fixed})
     everything = sorted(fixed + generated, key=lambda a: a.published_at, reverse=True)
+    _link_related(everything)
     if layout == "2023":
         popular = [ud for ud, _, _ in REFERENCE_POPULAR]
     else:
@@ -338,12 +402,14 @@ def _reference_articles(rng: random.Random) -> list[ArticleTruth]:
         paragraphs=list(REFERENCE_PARAGRAPHS),
         images=[],
         person_authors=False,
+        template="wire",
     )
     popular = []
     for ud, section, title in REFERENCE_POPULAR:
         published = datetime(int(ud[:4]), int(ud[4:6]), int(ud[6:8]), 9, 0, tzinfo=KST)
         article = _article(rng, "2023", ud, (section,), published + _minutes(rng, 0, 60))
         article.title = title
+        article.kicker = REFERENCE_KICKERS.get(ud)
         popular.append(article)
     return [reference, *popular]
 
@@ -386,23 +452,27 @@ def _article(
     section = SECTION_BY_NAME[sections[0]]
     subsection = rng.choice(section.subsections)
     subject, action, obj = rng.choice(_SUBJECTS), rng.choice(_ACTIONS), rng.choice(_OBJECTS)
-    title = f"{subject} {action} {obj}"
-    if section.name == "Opinion" and subsection == "Editorial":
-        title, byline, authors, person = f"[Editorial] {title}", "By Korea Herald", [], False
-        authors = ["Korea Herald"]
+    headline = f"{subject} {action} {obj}"
+    if section.name == "Opinion":
+        template = "opinion"
     else:
-        if rng.random() < 0.15:
-            title = f"[{rng.choice(_KICKERS)}] {title}"
-        byline, authors, person = _byline(rng)
-    paragraphs = _paragraphs(rng, subject, wire=authors[0] if not person else None)
-    updated = when + _minutes(rng, 15, 900) if rng.random() < 0.3 else None
+        template = rng.choices(("standard", "photo_led", "wire", "live"), (4, 2, 2, 2))[0]
+    kicker, byline, authors, person, note = _credits(rng, template, subsection)
+    title = f"[{kicker}] {headline}" if kicker else headline
+    wire = authors[0] if template == "wire" else None
+    paragraphs, sentences = _paragraphs(rng, subject, template, wire, when)
+    if note:
+        paragraphs.append(note)
+        sentences.append([note])
+    updated = when + _minutes(rng, 15, 900) if template == "live" or rng.random() < 0.3 else None
     subtitle = (
         f"{rng.choice(_SUBJECTS)} says {rng.choice(_OBJECTS)} remain a priority"
         if rng.random() < 0.35
         else None
     )
     images = []
-    for number in range(rng.choice((0, 1, 1, 2))):
+    count = {"photo_led": rng.choice((2, 3)), "opinion": 0}.get(template, rng.choice((0, 1, 1)))
+    for number in range(count):
         stamp = when.strftime("%Y/%m/%d")
         if layout == "2023":
             path = f"/content/image/{stamp}/{article_id}_{number}.jpg"
@@ -410,6 +480,13 @@ def _article(
             path = f"/news/cms/{stamp}/news-p.v1.{when:%Y%m%d}.{article_id}{number:02d}_P1.jpg"
         credit = "(Yonhap)" if rng.random() < 0.5 else "(The Korea Herald)"
         images.append((path, f"{rng.choice(_CAPTIONS)} {credit}"))
+    # Every variant is drawn in every layout, so that the current and redesign corpora agree.
+    weights = (4, 1, 1, 1, 2, 2) if updated else (5, 1, 1, 1, 0, 0)
+    variant = rng.choices(JSONLD_VARIANTS, weights)[0]
+    jsonld = {"2023": None, "current": variant, "redesign": "graph"}[layout]
+    stale = None
+    if updated and variant == "stale_modified":
+        stale = updated - _minutes(rng, 5, min(120, int((updated - when).total_seconds() // 60)))
     return ArticleTruth(
         article_id=article_id,
         sections=sections,
@@ -423,24 +500,51 @@ def _article(
         paragraphs=paragraphs,
         images=images,
         person_authors=person,
+        kicker=kicker,
+        template=template,
+        jsonld=jsonld,
+        blocks=_blocks(rng, template, len(paragraphs), len(images), bool(note)),
+        marks=_marks(rng, template, sentences),
+        stale_modified=stale,
     )
 
 
-def _byline(rng: random.Random) -> tuple[str, list[str], bool]:
-    kind = rng.random()
-    if kind < 0.2:
+def _credits(
+    rng: random.Random, template: str, subsection: str
+) -> tuple[str | None, str, list[str], bool, str | None]:
+    """Kicker, printed byline, authors, whether they are people, and a closing author note."""
+    if template == "opinion":
+        if subsection == "Editorial":
+            return "Editorial", "By Korea Herald", ["Korea Herald"], False, None
+        name = rng.choice(_COLUMNISTS if subsection == "Columnists" else _GUESTS)
+        kicker = name if subsection == "Columnists" else None
+        note = f"{name} is a contributing writer for The Korea Herald. — Ed."
+        return kicker, f"By {name}", [name], True, note
+    if template == "wire":
         wire = rng.choice(_WIRES)
-        return f"By {wire}", [wire], False
-    if kind < 0.65:
+        return None, f"By {wire}", [wire], False, None
+    kicker = rng.choice(_KICKERS) if template == "standard" and rng.random() < 0.2 else None
+    byline, authors = _staff_byline(rng)
+    return kicker, byline, authors, True, None
+
+
+def _staff_byline(rng: random.Random) -> tuple[str, list[str]]:
+    """A staff byline: one reporter with an e-mail, "By A and B" or "By A, B and C"."""
+    kind = rng.random()
+    if kind < 0.55:
         name, user = rng.choice(_STAFF)
-        return f"By {name} ({user}@heraldcorp.com)", [name], True
-    names = [name for name, _ in rng.sample(_STAFF, 2 if kind < 0.9 else 3)]
-    printed = f"{', '.join(names[:-1])} and {names[-1]}"
-    return f"By {printed}", names, True
+        return f"By {name} ({user}@heraldcorp.com)", [name]
+    names = [name for name, _ in rng.sample(_STAFF, 2 if kind < 0.85 else 3)]
+    return f"By {', '.join(names[:-1])} and {names[-1]}", names
 
 
-def _paragraphs(rng: random.Random, subject: str, wire: str | None) -> list[str]:
-    paragraphs = []
+def _paragraphs(
+    rng: random.Random, subject: str, template: str, wire: str | None, when: datetime
+) -> tuple[list[str], list[list[str]]]:
+    """The body's paragraphs, and the sentences each is made of (for inline markup)."""
+    paragraphs: list[str] = []
+    sentences_of: list[list[str]] = []
+    entry_time = when
     for index in range(rng.randint(3, 9)):
         sentences = [
             rng.choice(_SENTENCES).format(
@@ -451,13 +555,92 @@ def _paragraphs(rng: random.Random, subject: str, wire: str | None) -> list[str]
         if rng.random() < 0.12:
             word, hangul = rng.choice(_KOREAN)
             sentences.append(f"The debate over {word} ({hangul}) has resurfaced as well.")
-        text = " ".join(sentences)
-        if index == 0 and rng.random() < 0.5:
-            text = f"SEOUL -- {text}"
-        paragraphs.append(text)
+        if index == 0 and wire:
+            month = ("Jan.", "Feb.", "March", "April", "May", "June", "July", "Aug.", "Sept.",
+                     "Oct.", "Nov.", "Dec.")[when.month - 1]  # fmt: skip
+            sentences[0] = f"{_DATELINES[wire]}, {month} {when.day} ({wire}) -- {sentences[0]}"
+        elif index == 0 and rng.random() < 0.5:
+            sentences[0] = f"SEOUL -- {sentences[0]}"
+        elif index > 0 and template == "live":
+            entry_time += _minutes(rng, 5, 40)
+            sentences.insert(0, f"{entry_time:%H:%M}")
+        paragraphs.append(" ".join(sentences))
+        sentences_of.append(sentences)
     if wire:
         paragraphs[-1] = f"{paragraphs[-1]} ({wire})"
-    return paragraphs
+        sentences_of[-1] = [*sentences_of[-1][:-1], f"{sentences_of[-1][-1]} ({wire})"]
+    return paragraphs, sentences_of
+
+
+def _marks(rng: random.Random, template: str, sentences: list[list[str]]) -> dict[int, list[Mark]]:
+    """Inline markup per paragraph: links, emphasis and line breaks, as editors add them."""
+    marks: dict[int, list[Mark]] = {}
+    for index, parts in enumerate(sentences):
+        found: list[Mark] = []
+        text = " ".join(parts)
+        words = text.split(" ")
+        if template == "live" and index > 0:
+            # A live entry: its time in bold, a line break, then the news.
+            found += [("strong", parts[0]), ("br", parts[1])]
+        elif template == "opinion" and parts[0].endswith("— Ed."):
+            found.append(("em", parts[0]))
+        elif len(parts) > 1 and rng.random() < 0.35:
+            found.append(("br", parts[rng.randrange(1, len(parts))]))
+        for tag in ("a", "em", "strong"):
+            if len(words) > 4 and rng.random() < 0.25:
+                start = rng.randrange(0, len(words) - 3)
+                found.append((tag, " ".join(words[start : start + rng.randint(1, 3)])))
+        if found:
+            marks[index] = found
+    return marks
+
+
+def _blocks(
+    rng: random.Random, template: str, paragraphs: int, images: int, note: bool
+) -> list[Block]:
+    """The order in which paragraphs, photos, ads, related boxes and empty paragraphs come."""
+    text: list[Block] = [("p", str(i)) for i in range(paragraphs)]
+    empties = [("empty", "<p></p>"), ("empty", "<p>&nbsp;</p>")]
+    if template == "photo_led":
+        photos = [("photo", str(i)) for i in range(images)]
+        blocks = [photos[0], *text[:2], *photos[1:2], *text[2:4], *photos[2:], *text[4:]]
+        if rng.random() < 0.5:
+            blocks.insert(len(blocks) - 1, rng.choice(empties))
+        return blocks
+    if template == "live":
+        blocks = [text[0]]
+        for block in text[1:]:
+            blocks += [("empty", "<p>&nbsp;</p>"), block]
+        if images:
+            blocks.insert(1, ("photo", "0"))
+        return blocks
+    blocks = list(text)
+    if images:
+        blocks.insert(min(2, len(blocks)), ("photo", "0"))
+    if template == "opinion":
+        if note:
+            blocks.insert(len(blocks) - 1, ("empty", "<p></p>"))
+        return blocks
+    if template == "standard":
+        blocks.insert(rng.randint(1, len(blocks) - 1), ("ad", ""))
+        blocks.insert(rng.randint(1, len(blocks)), rng.choice(empties))
+        blocks.insert(len(blocks) - 1, ("related", ""))
+        if rng.random() < 0.5:
+            blocks.insert(0, rng.choice(empties))
+        return blocks
+    # wire copy: an ad halfway, a related box at the end
+    blocks.insert(len(blocks) // 2 + 1, ("ad", ""))
+    blocks.append(("related", ""))
+    return blocks
+
+
+def _link_related(articles: list[ArticleTruth]) -> None:
+    """Related boxes link the two articles published before (or after) each article."""
+    for position, article in enumerate(articles):
+        others = articles[position + 1 : position + 3] or articles[position - 2 : position]
+        ids = ",".join(other.article_id for other in others)
+        article.blocks = [("related", ids) if kind == "related" else (kind, value)
+                          for kind, value in article.blocks]  # fmt: skip
 
 
 def _minutes(rng: random.Random, low: int, high: int) -> timedelta:

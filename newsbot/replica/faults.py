@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
-from newsbot.replica import layout_2023, layout_current
+from newsbot.replica import layout_2023, layout_current, layout_redesign
 from newsbot.replica.common import PAGE_SIZE
 from newsbot.replica.corpus import LAYOUTS, SECTIONS, ArticleTruth, Corpus
 
@@ -158,16 +158,20 @@ def faulty_corpus(corpus: Corpus, plan: FaultPlan) -> Corpus:
     """The corpus as the faulty replica serves it: titles the faults need, changed in the truth.
 
     Re-encoded pages get Korean words in their title (so a wrong decoding shows in the
-    title); the over-long title is made over-long.
+    title); the over-long title is made over-long; pages whose fault is in their JSON-LD
+    get complete JSON-LD.
     """
     faults = plan.article_faults()
 
     def changed(article: ArticleTruth) -> ArticleTruth:
-        fault = faults.get(article.article_id)
+        fault = faults.get(article.article_id, "")
         if fault in ("charset_in_meta", "charset_header_wins"):
             return replace(article, title=f"{article.title} {KOREAN_WORDS}")
         if fault == "title_too_long":
             return replace(article, title=long_title(article.title))
+        if article.jsonld is not None and (fault == "poison" or fault.startswith("jsonld_")):
+            # Faults aimed at JSON-LD need a page that has it, complete.
+            return replace(article, jsonld="full")
         return article
 
     return replace(corpus, articles=[changed(article) for article in corpus.articles])
@@ -200,7 +204,10 @@ def page_key(layout: str, target: str) -> str | None:
         return None
     if parts.path.startswith("/article/"):
         return f"article:{parts.path.removeprefix('/article/')}"
-    current = layout_current.section_for_path(parts.path)
+    if layout == "redesign":
+        current = layout_redesign.section_for_path(parts.path)
+    else:
+        current = layout_current.section_for_path(parts.path)
     return f"list:{current.name}:{query.get('page', '1')}" if current else None
 
 
@@ -291,6 +298,8 @@ def render_article(corpus: Corpus, article_id: str) -> str:
     """The article page as the layout of ``corpus`` renders it."""
     if corpus.layout == "2023":
         html = layout_2023.article(corpus, article_id)
+    elif corpus.layout == "redesign":
+        html = layout_redesign.article(corpus, article_id)
     else:
         html = layout_current.article(corpus, article_id)
     if html is None:

@@ -5,13 +5,19 @@ Sourced class names: ``news_content``, ``news_title_area``, ``h1/h2.news_title``
 ``news_journalist_area``, ``category_detail_list``, ``news_link``, ``number``; the Most Popular
 title ``p.news_title > span.ellipsis2``. Invented, because the live markup is unknown: the Most
 Popular container (``popular_area``/``popular_list``/``rank``), the byline element
-(``news_byline``) and the teaser's section label. Parsers must not rely on the invented ones.
+(``news_byline``), the teaser's section label, and the in-body ad (``ad_wrap``) and related
+box (``related_news``). Parsers must not rely on the invented ones.
+
+Article bodies follow the article's template (see :data:`newsbot.replica.corpus.TEMPLATES`):
+inline ``<a>``, ``<em>``, ``<strong>`` and ``<br>`` in paragraphs, empty paragraphs, photos
+with credited captions between paragraphs, ads and related boxes in the text box, or the text
+split into several ``div.text_box`` (seen on the live site).
 """
 
 from __future__ import annotations
 
-from newsbot.replica.common import PAGE_SIZE, ap_date, ap_datetime, esc, page_count
-from newsbot.replica.corpus import SECTIONS, ArticleTruth, Corpus
+from newsbot.replica.common import PAGE_SIZE, ap_date, ap_datetime, esc, inline_html, page_count
+from newsbot.replica.corpus import SECTION_BY_NAME, SECTIONS, ArticleTruth, Corpus
 
 _HEAD = """<!DOCTYPE html>
 <html lang="en">
@@ -156,7 +162,7 @@ def article(corpus: Corpus, article_id: str, drift: frozenset[str] = frozenset()
     if truth is None:
         return None
     moved_byline = bool(drift & {"redesign", "authors"})
-    content = _content(truth, byline_in_title=not moved_byline)
+    content = _content(corpus, truth, byline_in_title=not moved_byline)
     if "redesign" in drift and int(article_id) % 4 == 0:
         content = content.replace("news_title_area", "article_head").replace(
             "news_content", "article_wrap"
@@ -170,17 +176,11 @@ def article(corpus: Corpus, article_id: str, drift: frozenset[str] = frozenset()
     return _page(f"{truth.title} - The Korea Herald", most_popular(corpus) + content)
 
 
-def _content(truth: ArticleTruth, byline_in_title: bool = True) -> str:
+def _content(corpus: Corpus, truth: ArticleTruth, byline_in_title: bool = True) -> str:
     subtitle = f'<h2 class="news_title">{esc(truth.subtitle)}</h2>' if truth.subtitle else ""
     dates = f"Published : {ap_datetime(truth.published_at)}"
     if truth.updated_at:
         dates += f" <span>Updated : {ap_datetime(truth.updated_at)}</span>"
-    images = "".join(
-        f'<div class="img_box"><img src="{esc(path)}" alt="">'
-        f'<p class="img_caption">{esc(caption)}</p></div>'
-        for path, caption in truth.images
-    )
-    paragraphs = "".join(f"<p>{esc(text)}</p>" for text in truth.paragraphs)
     reporter = truth.authors[0] if truth.person_authors else "The Korea Herald"
     byline = f'<div class="news_byline">{esc(truth.byline)}</div>'
     return (
@@ -191,8 +191,62 @@ def _content(truth: ArticleTruth, byline_in_title: bool = True) -> str:
         f'<p class="news_date">{dates}</p>'
         "</div>"
         '<div class="news_btn_wrap"><button>Share</button><button>Print</button></div>'
-        f'<div class="news_text_area">{images}<div class="text_box">{paragraphs}</div></div>'
+        f'<div class="news_text_area">{_body(corpus, truth)}</div>'
         f'<div class="news_journalist_area"><p>{esc(reporter)}</p>'
         f"{'' if byline_in_title else byline}</div>"
         "</div>"
+    )
+
+
+def _body(corpus: Corpus, truth: ArticleTruth) -> str:
+    """Photos, text boxes, ads and related boxes in the order of the article's blocks.
+
+    Photos before the first paragraph come before the text box. Photo-led and wire pages
+    split the text into several ``div.text_box`` at photos and ads (some scrapers join
+    several boxes, S7); the others keep photos, ads and related boxes inside the text box.
+    """
+    split = truth.template in ("photo_led", "wire")
+    parts: list[str] = []
+    in_box = False
+    for kind, value in truth.body_blocks():
+        if kind in ("p", "empty") or not split:
+            if not in_box and (kind != "photo" or parts):
+                parts.append('<div class="text_box">')
+                in_box = True
+        elif in_box:
+            parts.append("</div>")
+            in_box = False
+        parts.append(_block(corpus, truth, kind, value))
+    if in_box:
+        parts.append("</div>")
+    return "".join(parts)
+
+
+def _block(corpus: Corpus, truth: ArticleTruth, kind: str, value: str) -> str:
+    if kind == "p":
+        index = int(value)
+        href = f"/list.php?ct={SECTION_BY_NAME[truth.section].ct}"
+        return f"<p>{inline_html(truth.paragraphs[index], truth.marks.get(index, []), href)}</p>"
+    if kind == "empty":
+        return value
+    if kind == "photo":
+        path, caption = truth.images[int(value)]
+        return (
+            f'<div class="img_box"><img src="{esc(path)}" alt="">'
+            f'<p class="img_caption">{esc(caption)}</p></div>'
+        )
+    if kind == "ad":  # invented: the live site's ad markup is unknown
+        return (
+            '<div class="ad_wrap"><p class="ad_txt">AD</p>'
+            "<script>googletag.cmd.push(function(){googletag.display('ad_view_1');});</script>"
+            "</div>"
+        )
+    links = "".join(
+        f'<li><a href="view.php?ud={other}">{esc(corpus.by_id[other].title)}</a></li>'
+        for other in value.split(",")
+        if other in corpus.by_id
+    )
+    return (  # invented, like the ad
+        '<div class="related_news"><p class="related_tit">Related Articles</p>'
+        f"<ul>{links}</ul></div>"
     )

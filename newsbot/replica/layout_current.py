@@ -5,16 +5,26 @@ Sourced: ``ul.gnb`` with ``li.on``, ``div.nav_area > a.category``, the list chai
 ``div.news_img``, ``p.news_title``, ``span.date``; JSON-LD NewsArticle, og/article meta;
 ``article#articleText.article-body > p`` and ``figure.article-img > img[alt]``.
 Invented, because the live markup is unknown: the visible headline/byline/date block, the
-pagination element, and the Most Popular widget, which a script builds in the browser from
-``/api/most-popular.json`` (as heavy sites do), so only a rendering crawler sees it.
+pagination element, the in-body ad (``ad-wrap``) and related box (``related-news``), and the
+Most Popular widget, which a script builds in the browser from ``/api/most-popular.json`` (as
+heavy sites do), so only a rendering crawler sees it.
+
+Article bodies follow the article's template (:data:`newsbot.replica.corpus.TEMPLATES`):
+inline markup, empty paragraphs, photos, ads and related boxes between the paragraphs of
+``article#articleText``. Its structured data follows the article's JSON-LD variant
+(:data:`newsbot.replica.corpus.JSONLD_VARIANTS`): complete, missing, without author or
+dateModified, or with a dateModified older than the visible "Updated" time, which is right
+(the page shows readers the newsroom's update; stale structured data does not override it).
+
+Feeds (RSS 2.0, :mod:`newsbot.replica.feeds`) are advertised in the footer.
 """
 
 from __future__ import annotations
 
 import json
 
-from newsbot.replica.common import PAGE_SIZE, ap_date, ap_datetime, esc, page_count
-from newsbot.replica.corpus import SECTIONS, ArticleTruth, Corpus, SectionTruth
+from newsbot.replica.common import PAGE_SIZE, ap_date, ap_datetime, esc, inline_html, page_count
+from newsbot.replica.corpus import SECTION_BY_NAME, SECTIONS, ArticleTruth, Corpus, SectionTruth
 
 POPULAR_API = "/api/most-popular.json"
 POPULAR_SCRIPT = "/js/most-popular.js"
@@ -164,13 +174,35 @@ def article(corpus: Corpus, article_id: str, drift: frozenset[str] = frozenset()
     section = None if "section" in drift else truth.sections[0]
     return _page(
         f"{truth.title} - The Korea Herald",
-        _content(truth),
+        _content(corpus, truth),
         active=section,
         meta=_meta(corpus, truth),
     )
 
 
 def _meta(corpus: Corpus, truth: ArticleTruth) -> str:
+    """JSON-LD and meta tags, as full as the article's JSON-LD variant (corpus.JSONLD_VARIANTS)."""
+    variant = truth.jsonld or "full"
+    image = (
+        f'<meta property="og:image" content="{esc(truth.images[0][0])}">' if truth.images else ""
+    )
+    tags = [f'<meta property="og:description" content="{esc(truth.summary)}">']
+    if variant != "bare":
+        tags += [
+            f'<meta property="og:title" content="{esc(truth.title)} - The Korea Herald">',
+            '<meta property="og:type" content="article">',
+            image,
+            f'<meta property="article:published_time" content="{truth.published_at.isoformat()}">',
+        ]
+    if variant not in ("none", "bare"):
+        ld = json.dumps(json_ld(corpus, truth), ensure_ascii=False).replace("</", "<\\/")
+        tags.append(f'<script type="application/ld+json">{ld}</script>')
+    return "\n".join(tag for tag in tags if tag)
+
+
+def json_ld(corpus: Corpus, truth: ArticleTruth) -> dict[str, object]:
+    """The NewsArticle object of the article's JSON-LD variant (dates without an offset)."""
+    variant = truth.jsonld or "full"
     kind = "Person" if truth.person_authors else "Organization"
     authors = [{"@type": kind, "name": name} for name in truth.authors]
     data: dict[str, object] = {
@@ -182,39 +214,58 @@ def _meta(corpus: Corpus, truth: ArticleTruth) -> str:
         "publisher": {"@type": "Organization", "name": "The Korea Herald"},
         "mainEntityOfPage": corpus.article_path(truth.article_id),
     }
-    if truth.updated_at:
-        data["dateModified"] = truth.updated_at.strftime("%Y-%m-%dT%H:%M:%S")
+    if variant == "no_author":
+        del data["author"]
+    modified = truth.stale_modified if variant == "stale_modified" else truth.updated_at
+    if modified and variant != "no_modified":
+        data["dateModified"] = modified.strftime("%Y-%m-%dT%H:%M:%S")
     if truth.images:
         data["image"] = [path for path, _ in truth.images]
-    ld = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-    image = (
-        f'<meta property="og:image" content="{esc(truth.images[0][0])}">' if truth.images else ""
-    )
-    return (
-        f'<meta property="og:title" content="{esc(truth.title)} - The Korea Herald">\n'
-        f'<meta property="og:description" content="{esc(truth.summary)}">\n'
-        f'<meta property="og:type" content="article">\n{image}\n'
-        f'<meta property="article:published_time" content="{truth.published_at.isoformat()}">\n'
-        f'<script type="application/ld+json">{ld}</script>'
-    )
+    return data
 
 
-def _content(truth: ArticleTruth) -> str:
+def _content(corpus: Corpus, truth: ArticleTruth) -> str:
     subtitle = f"<h2>{esc(truth.subtitle)}</h2>" if truth.subtitle else ""
     dates = f"Published : {ap_datetime(truth.published_at)}"
     if truth.updated_at:
         dates += f" Updated : {ap_datetime(truth.updated_at)}"
-    photos = "".join(
-        '<div class="article-photo-wrap size-l align-c"><figure class="article-img">'
-        f'<img src="{esc(path)}" alt="{esc(caption)}" referrerpolicy="no-referrer"></figure></div>'
-        for path, caption in truth.images
-    )
-    paragraphs = "".join(f"<p>{esc(text)}</p>" for text in truth.paragraphs)
+    body = "".join(_block(corpus, truth, kind, value) for kind, value in truth.body_blocks())
     return (
         '<main class="div_layout view">'
         f'<div class="nav_area"><a class="category" href="#">{esc(truth.subsection)}</a></div>'
         f'<div class="news_title_wrap"><h1>{esc(truth.title)}</h1>{subtitle}'
         f'<p class="byline">{esc(truth.byline)}</p><p class="date">{dates}</p></div>'
-        f'<article id="articleText" class="article-body">{photos}{paragraphs}</article>'
+        f'<article id="articleText" class="article-body">{body}</article>'
         "</main>"
+    )
+
+
+def _block(corpus: Corpus, truth: ArticleTruth, kind: str, value: str) -> str:
+    if kind == "p":
+        index = int(value)
+        href = SECTION_BY_NAME[truth.section].path
+        return f"<p>{inline_html(truth.paragraphs[index], truth.marks.get(index, []), href)}</p>"
+    if kind == "empty":
+        return value
+    if kind == "photo":
+        path, caption = truth.images[int(value)]
+        return (
+            '<div class="article-photo-wrap size-l align-c"><figure class="article-img">'
+            f'<img src="{esc(path)}" alt="{esc(caption)}" referrerpolicy="no-referrer">'
+            "</figure></div>"
+        )
+    if kind == "ad":  # invented: the live site's ad markup is unknown
+        return (
+            '<div class="ad-wrap"><div id="div-gpt-ad-article-1">'
+            "<script>googletag.cmd.push(function(){googletag.display('div-gpt-ad-article-1');});"
+            '</script></div><p class="ad-label">ADVERTISEMENT</p></div>'
+        )
+    links = "".join(
+        f'<li><a href="/article/{other}">{esc(corpus.by_id[other].title)}</a></li>'
+        for other in value.split(",")
+        if other in corpus.by_id
+    )
+    return (  # invented, like the ad
+        '<div class="related-news"><p class="related-tit">Related Articles</p>'
+        f"<ul>{links}</ul></div>"
     )

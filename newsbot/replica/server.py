@@ -19,9 +19,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from newsbot.replica import faults as faulty
-from newsbot.replica import layout_2023, layout_current
+from newsbot.replica import feeds, layout_2023, layout_current, layout_redesign
 from newsbot.replica.corpus import Corpus, build_corpus
 from newsbot.replica.drift import drift_modes
+from newsbot.replica.truth import article_truth
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +30,7 @@ ROBOTS_TXT = """User-agent: *
 Disallow: /search/
 Disallow: /api/
 Allow: /api/most-popular.json
+Allow: /rss/
 """
 # A 1×1 transparent GIF stands in for every photo and logo.
 PIXEL = bytes.fromhex(
@@ -170,6 +172,13 @@ class Replica:
             if path == "/view.php" and "ud" in query:
                 return layout_2023.article(self.corpus, query["ud"], drift=self.drift)
             return None
+        if path.startswith("/rss/"):
+            feed = feeds.rss(self.corpus, path.removeprefix("/rss/"))
+            if feed is None:
+                return None
+            return Response(200, feed.encode("utf-8"), "application/rss+xml; charset=utf-8")
+        if self.corpus.layout == "redesign":
+            return self._redesign_page(path, page)
         if path == "/":
             return layout_current.home(self.corpus)
         if path == layout_current.POPULAR_API:
@@ -184,6 +193,16 @@ class Replica:
         section = layout_current.section_for_path(path)
         if section is not None:
             return layout_current.section_list(self.corpus, section, page)
+        return None
+
+    def _redesign_page(self, path: str, page: int) -> str | None:
+        if path == "/":
+            return layout_redesign.home(self.corpus)
+        if path.startswith("/article/"):
+            return layout_redesign.article(self.corpus, path.removeprefix("/article/"))
+        section = layout_redesign.section_for_path(path)
+        if section is not None:
+            return layout_redesign.section_list(self.corpus, section, page)
         return None
 
 
@@ -204,15 +223,9 @@ def _truth_json(corpus: Corpus, plan: faulty.FaultPlan | None = None) -> str:
             "faults": _faults_json(plan) if plan else None,
             "articles": [
                 {
-                    "article_id": a.article_id,
+                    **article_truth(corpus, a),
                     "expected": expected.get(a.article_id, "stored"),
                     "fault": article_faults.get(a.article_id),
-                    "path": corpus.article_path(a.article_id),
-                    "sections": list(a.sections),
-                    "title": a.title,
-                    "authors": a.authors,
-                    "published_at": a.published_at.isoformat(),
-                    "updated_at": a.updated_at.isoformat() if a.updated_at else None,
                 }
                 for a in corpus.articles
             ],

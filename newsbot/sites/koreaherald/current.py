@@ -2,11 +2,14 @@
 
 JSON-LD and meta tags carry headline, dates and authors; the body is
 ``article#articleText.article-body > p``. The visible headline, byline and date markup is not
-known, so the fallbacks anchor on the page's single ``<h1>`` and a "By …" line after it.
+known, so the fallbacks anchor on the page's single ``<h1>``, a "By …" line after it and a
+"Published : … Updated : …" date line after it. The visible update time comes first: it is
+what the newsroom shows readers, and a JSON-LD dateModified that disagrees is stale.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from newsbot.extract.dates import DATE_IN_TEXT, parse_site_date
@@ -22,6 +25,9 @@ from newsbot.sites.base import require_article_fields as require
 from newsbot.sites.koreaherald.urls import SITE_NAME, article_id_of, canonical_article_url
 
 TITLE_SUFFIX = " - The Korea Herald"
+# The visible date line, as the 2023 layout printed it ("Published : Dec. 15, 2025 - 09:30").
+_PUBLISHED = re.compile(r"Published\s*:\s*(.+?\d{1,2}:\d{2})")
+_UPDATED = re.compile(r"Updated\s*:\s*(.+?\d{1,2}:\d{2})")
 
 
 def strip_site_suffix(title: str | None) -> str | None:
@@ -59,8 +65,13 @@ class CurrentLayout(Layout):
         loader.add_value("authors", author_names(data.get("author")))
         if not loader.get_collected_values("authors") and h1 is not None:
             loader.add_value("authors", byline_after(h1))
+        date_line = _date_line(h1) if h1 is not None else ""
         loader.add_value("published_at", _text(data.get("datePublished")))
         loader.add_value("published_at", page.meta("article:published_time"))
+        loader.add_value("published_at", _first(_PUBLISHED, date_line))
+        # The update time the page shows readers is the newsroom's word; structured data
+        # that lags behind it (a stale dateModified) does not override it.
+        loader.add_value("updated_at", _first(_UPDATED, date_line))
         loader.add_value("updated_at", _text(data.get("dateModified")))
         loader.add_value("updated_at", page.meta("article:modified_time"))
         body = page.css("article#articleText.article-body > p")
@@ -81,6 +92,17 @@ class CurrentLayout(Layout):
             when = DATE_IN_TEXT.search(" ".join(item.xpath(f".//text()[{NOT_HIDDEN}]").getall()))
             teasers.append(Teaser(url, article_id, parse_site_date(when.group()) if when else None))
         return ListPage(teasers, next_page_link(page, "page"))
+
+
+def _date_line(h1: Any, window: int = 12) -> str:
+    """The visible text just after the headline, where the byline and date line are."""
+    texts = h1.xpath(f"following::text()[{NOT_HIDDEN}][position() <= {window}]").getall()
+    return " ".join(text.strip() for text in texts if text.strip())
+
+
+def _first(pattern: re.Pattern[str], text: str) -> str | None:
+    match = pattern.search(text)
+    return match.group(1) if match else None
 
 
 def _text(value: Any) -> str | None:

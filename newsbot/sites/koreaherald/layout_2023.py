@@ -1,7 +1,9 @@
 """The Korea Herald's 2023 layout (Aug 2023 – Dec 2024): ``news_*`` classes on view.php pages.
 
 Known markup (title area, date line, text boxes, captions, list teasers) is read by class;
-the byline, whose element is unknown, is read as the "By …" text of the title area.
+the byline, whose element is unknown, is read as the "By …" text of the title area. The body
+is the paragraphs directly inside ``div.text_box`` (there may be several boxes, split by photos
+and ads); boxes nested in a text box (ads, photos, related articles) are not the story.
 """
 
 from __future__ import annotations
@@ -47,7 +49,9 @@ class Layout2023(Layout):
         loader.add_value("published_at", _first(_PUBLISHED, header))
         loader.add_value("updated_at", _first(_UPDATED, header))
         text_area = page.css("div.news_content div.news_text_area")
-        loader.add_value("body", node_texts(text_area.css("div.text_box p")))
+        # Paragraphs of the text boxes themselves: ads, captions and related-article boxes
+        # inside a text box hold paragraphs too, and none of them is the story.
+        loader.add_value("body", node_texts(text_area.css("div.text_box > p")))
         loader.add_value("images", _images(text_area, page))
         loader.add_value("crawled_at", page.crawled_at)
         return require(loader.load_item(), page)
