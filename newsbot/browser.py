@@ -64,13 +64,16 @@ def keep_on_site(crawler: Crawler, domains: Iterable[str]) -> None:
     crawler.settings.set("PLAYWRIGHT_ABORT_REQUEST", SiteOnly(crawler, domains), "spider")
 
 
-# Resolves once the first list after the heading holds a link, or after the timeout: a page
-# that keeps polling never becomes idle, and a list that never fills is read as it is.
+# Resolves once the first list after one of the headings holds a link, or after the timeout:
+# a page that keeps polling never becomes idle, and a list that never fills is read as it is.
 # The XPath is the one newsbot.extract.landmarks reads the list with.
 _WAIT_FOR_LIST = """async ([wanted, timeoutMs]) => {
+  const text = "translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+    + "'abcdefghijklmnopqrstuvwxyz')";
+  const matches = wanted.map((heading) => text + " = " + heading).join(" or ");
   const xpath = "(//body//*[not(self::script) and not(self::style)]"
-    + "[text()[translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-    + "'abcdefghijklmnopqrstuvwxyz') = " + wanted + "]])[1]"
+    + "[not(ancestor-or-self::a) and not(ancestor::nav) and not(ancestor::*[@role='navigation'])]"
+    + "[text()[" + matches + "]])[1]"
     + "/following::*[self::ol or self::ul or self::dl][1]//a[@href]";
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -83,9 +86,15 @@ _WAIT_FOR_LIST = """async ([wanted, timeoutMs]) => {
 }"""
 
 
-def wait_for_list_after(heading: str, timeout: float) -> PageMethod:
-    """A page method that waits up to ``timeout`` s for links in the list after ``heading``."""
-    wanted = " ".join(heading.lower().split())
-    if "'" in wanted:
-        raise ValueError(f"heading text cannot contain a quote: {heading!r}")
-    return PageMethod("evaluate", _WAIT_FOR_LIST, [f"'{wanted}'", int(timeout * 1000)])
+def wait_for_list_after(headings: str | Iterable[str], timeout: float) -> PageMethod:
+    """A page method that waits up to ``timeout`` s for links in the list after a heading.
+
+    ``headings`` is one heading text or several ("Most Popular", "Most Read", …); case and
+    spacing are ignored.
+    """
+    texts = [headings] if isinstance(headings, str) else list(headings)
+    wanted = [" ".join(text.lower().split()) for text in texts]
+    for text in wanted:
+        if "'" in text:
+            raise ValueError(f"heading text cannot contain a quote: {text!r}")
+    return PageMethod("evaluate", _WAIT_FOR_LIST, [[f"'{w}'" for w in wanted], int(timeout * 1000)])
