@@ -52,6 +52,7 @@ def split(results):
         ({"popular": "sometimes"}, "popular must be one of"),
         ({"since": "11/09/2023"}, "Invalid isoformat"),
         ({"base_url": "ftp://example.org"}, "base_url must be an http"),
+        ({"discover": "sitemaps"}, "discover must be one of sections, feeds, both"),
     ],
 )
 def test_bad_arguments_are_refused(kwargs, message):
@@ -75,8 +76,38 @@ def test_start_requests_the_homepage():
         return [request async for request in spider.start()]
 
     requests = asyncio.run(collect())
-    assert [r.url for r in requests] == ["http://127.0.0.1:8023/"]
+    # The homepage, and the site's all-news feed, not advertised by its pages.
+    assert [r.url for r in requests] == [
+        "http://127.0.0.1:8023/",
+        "http://127.0.0.1:8023/rss/newsAll",
+    ]
+    assert [r.meta["newsbot_kind"] for r in requests] == ["home", "feed"]
     assert spider.allowed_domains == ["127.0.0.1"]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "urls"),
+    [
+        ({"discover": "sections"}, ["http://127.0.0.1:8023/"]),
+        (
+            {"discover": "feeds", "sections": "National,Life & Culture"},
+            [
+                "http://127.0.0.1:8023/",
+                "http://127.0.0.1:8023/rss/newsAll",
+                "http://127.0.0.1:8023/rss/kh_National",
+                "http://127.0.0.1:8023/rss/kh_LifenCulture",
+            ],
+        ),
+        ({"popular": "only"}, ["http://127.0.0.1:8023/"]),
+    ],
+)
+def test_start_reads_the_known_feeds_when_feeds_are_a_source(kwargs, urls):
+    spider, _ = make_spider(base_url="http://127.0.0.1:8023/", **kwargs)
+
+    async def collect():
+        return [request async for request in spider.start()]
+
+    assert [r.url for r in asyncio.run(collect())] == urls
 
 
 def test_home_yields_popular_and_every_section():
@@ -175,8 +206,15 @@ def test_list_of_unknown_layout_is_reported(caplog):
         requests, items = split(
             spider.parse_section(response_for("home-2023"), section="National", page_number=1)
         )
-    assert (requests, items) == ([], [])
+    # Read generically: the page's article links in order, and its "more" link as next page.
+    assert items == []
+    assert [(r.url, r.meta["newsbot_kind"]) for r in requests] == [
+        ("https://www.koreaherald.com/view.php?ud=20230922000489", "article"),
+        ("https://www.koreaherald.com/view.php?ud=20230921000618", "article"),
+        ("https://www.koreaherald.com/list.php?ct=020000000000", "list"),
+    ]
     assert stats.get_value("newsbot/layout_unknown/list") == 1
+    assert stats.get_value("newsbot/lists/generic") == 1
     assert "no known list layout" in caplog.text
 
 
@@ -232,8 +270,9 @@ def test_requests_carry_the_kind_of_page_they_fetch():
     async def collect():
         return [request async for request in spider.start()]
 
-    [home] = asyncio.run(collect())
+    home, feed = asyncio.run(collect())
     assert home.meta["newsbot_kind"] == "home"
+    assert feed.meta["newsbot_kind"] == "feed"
     sections, _ = split(spider.parse_home(response_for("home-2023")))
     assert {r.meta["newsbot_kind"] for r in sections} == {"list"}
     requests, _ = split(
