@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import feedparser
 
 from newsbot.extract.text import clean_text
-from newsbot.sites.base import on_domains
+from newsbot.sites.base import KnownFeed, on_domains
 
 if TYPE_CHECKING:
     from newsbot.page import Page
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 # feedparser flags these on readable feeds whose declared charset was wrong: not a problem.
 _HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+__all__ = ["FeedEntry", "KnownFeed", "UnreadableFeed", "advertised_feeds", "parse_feed", "rebase"]
 
 
 class UnreadableFeed(Exception):
@@ -32,14 +33,6 @@ class UnreadableFeed(Exception):
     def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class KnownFeed:
-    """A feed to read, and the section it covers when it covers one section only."""
-
-    url: str
-    section: str | None = None
 
 
 @dataclass(frozen=True)

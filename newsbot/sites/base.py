@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -15,9 +15,6 @@ from newsbot.extract.dates import DATE_IN_TEXT, parse_site_date
 from newsbot.extract.landmarks import listed_article_links, navigation_links, next_link
 from newsbot.items import Article, PopularRank
 from newsbot.page import Page
-
-if TYPE_CHECKING:
-    from newsbot.feeds import KnownFeed
 
 # Article fields without which an item is not worth storing: the page is reported instead.
 REQUIRED_ARTICLE_FIELDS = ("url", "article_id", "title", "published_at", "body")
@@ -50,6 +47,14 @@ class Section:
 
     name: str
     url: str
+
+
+@dataclass(frozen=True)
+class KnownFeed:
+    """A feed to read, and the section it covers when it covers one section only."""
+
+    url: str
+    section: str | None = None
 
 
 @dataclass(frozen=True)

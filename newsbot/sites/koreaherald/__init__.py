@@ -13,11 +13,10 @@ from urllib.parse import urlsplit
 from newsbot.extract.dates import KST
 from newsbot.extract.landmarks import popular_list
 from newsbot.extract.text import clean_text, node_text
-from newsbot.feeds import KnownFeed
 from newsbot.items import PopularRank
 from newsbot.loaders import PopularRankLoader
 from newsbot.page import Page
-from newsbot.sites.base import Section, Site
+from newsbot.sites.base import KnownFeed, Section, Site
 from newsbot.sites.koreaherald.current import CurrentLayout
 from newsbot.sites.koreaherald.layout_2023 import Layout2023
 from newsbot.sites.koreaherald.urls import (
