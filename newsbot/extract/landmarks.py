@@ -188,28 +188,31 @@ def _ranked_in_list_after(
     return ranked
 
 
-def listed_article_links(root: Selector, is_article: Callable[[str], bool]) -> list[ListedLink]:
-    """Article links of a page of unknown markup, in document order, each href once.
+def listed_article_links(
+    root: Selector, article_key: Callable[[str], str | None]
+) -> list[ListedLink]:
+    """Article links of a page of unknown markup, in document order, each article once.
 
-    Navigation is left out. A link's text is that of the closest block around it that holds
-    no other article: where list teasers print their date.
+    ``article_key(href)`` names the article a link points to (None: not an article), so that
+    ``/a/1``, ``/a/1#comments`` and ``/a/1?ref=x`` count as one. Navigation is left out. A
+    link's text is that of the largest block around it that links to no other article: where
+    list teasers print their date.
     """
     found: dict[str, ListedLink] = {}
     for link in root.xpath(f"//body//a[@href][not({_NAVIGATION})][{NOT_HIDDEN}]"):
         href = link.attrib["href"].strip()
-        if href in found or not is_article(href):
+        key = article_key(href)
+        if key is None or key in found:
             continue
-        found[href] = ListedLink(href, _teaser_text(link, is_article))
+        found[key] = ListedLink(href, _teaser_text(link, key, article_key))
     return list(found.values())
 
 
-def _teaser_text(link: Selector, is_article: Callable[[str], bool]) -> str:
-    """The visible text of the largest ancestor of ``link`` that links to no other article."""
-    href = link.attrib["href"].strip()
+def _teaser_text(link: Selector, key: str, article_key: Callable[[str], str | None]) -> str:
     block = link
     for ancestor in link.xpath("ancestor::*[not(self::body) and not(self::html)]")[::-1]:
-        others = {h.strip() for h in ancestor.xpath(".//a/@href").getall() if is_article(h.strip())}
-        if others - {href}:
+        keys = {article_key(h.strip()) for h in ancestor.xpath(".//a/@href").getall()}
+        if keys - {key, None}:
             break
         block = ancestor
     texts = block.xpath(f".//text()[{NOT_HIDDEN}]").getall()

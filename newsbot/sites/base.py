@@ -233,7 +233,7 @@ class Site:
         """
         teasers: list[Teaser] = []
         seen: set[str] = set()
-        for link in listed_article_links(page.selector, self._links_to_article(page)):
+        for link in listed_article_links(page.selector, self._article_key(page)):
             url = self.article_url(page.absolute(link.href))
             article_id = self.article_id(url) if url else None
             if url is None or article_id is None or article_id in seen:
@@ -249,14 +249,18 @@ class Site:
                 next_url = target if target.rstrip("/") != page.url.rstrip("/") else None
         return ListPage(teasers, next_url)
 
-    def _links_to_article(self, page: Page) -> Callable[[str], bool]:
+    def _article_key(self, page: Page) -> Callable[[str], str | None]:
+        """The id of the article a link on ``page`` points to, for links on its host."""
         here = urlsplit(page.url).netloc
 
-        def is_article(href: str) -> bool:
+        def article_key(href: str) -> str | None:
             url = page.absolute(href)
-            return urlsplit(url).netloc == here and self.article_url(url) is not None
+            if urlsplit(url).netloc != here:
+                return None
+            canonical = self.article_url(url)
+            return self.article_id(canonical) if canonical else None
 
-        return is_article
+        return article_key
 
     def navigation_sections(self, page: Page) -> list[Section]:
         """Sections found by the navigation's link texts, for URL forms the site code lacks.
