@@ -390,8 +390,10 @@ class FixedLayout(GenericLayout):
     """Stands in for the generic extractor, tested on its own: a fixed article per page."""
 
     def parse_article(self, page, section):
-        return Article(
-            url=page.url, article_id=page.url.rsplit("/", 1)[1], site="koreaherald",
+        article_id = page.url.rsplit("/", 1)[1]
+        return Article(  # the canonical link names the site's own host, as pages do
+            url=f"https://www.koreaherald.com/article/{article_id}", article_id=article_id,
+            site="koreaherald",
             layout="generic", title="T", body="B", section=section or "Business",
             authors=["A"], crawled_at=page.crawled_at,
         )  # fmt: skip
@@ -423,6 +425,14 @@ def test_article_of_unknown_layout_is_read_generically_and_counted_as_drift(capl
     assert stats.get_value("newsbot/articles/generic") == 1
     assert stats.get_value("newsbot/coverage/Article/pages") == 1
     assert "no known article layout" in caplog.text
+
+
+def test_an_article_read_generically_on_a_mirror_keeps_the_mirrors_host(monkeypatch):
+    spider, _ = make_spider(base_url="http://127.0.0.1:8023")
+    monkeypatch.setattr(spider, "site", FallbackHerald())
+    url = "http://127.0.0.1:8023/article/10612345"
+    _, items = split(spider.parse_article(html_response(url, UNKNOWN_ARTICLE), "National"))
+    assert [(i.url, i.article_id) for i in items] == [(url, "10612345")]
 
 
 def test_article_the_generic_reading_fails_on_is_a_counted_parse_failure(caplog):

@@ -20,11 +20,19 @@ from twisted.python.failure import Failure
 from newsbot.browser import keep_on_site, wait_for_list_after
 from newsbot.distributed import worker_for
 from newsbot.extract.landmarks import POPULAR_HEADINGS
-from newsbot.feeds import FeedEntry, UnreadableFeed, advertised_feeds, parse_feed
+from newsbot.feeds import FeedEntry, UnreadableFeed, advertised_feeds, parse_feed, rebase
 from newsbot.items import Article
 from newsbot.lost import ARTICLE_ID, KIND, SECTION, lost_pages
 from newsbot.page import Page
-from newsbot.sites.base import ParseError, Section, Site, Teaser, missing_fields, on_domains
+from newsbot.sites.base import (
+    GenericLayout,
+    ParseError,
+    Section,
+    Site,
+    Teaser,
+    missing_fields,
+    on_domains,
+)
 from newsbot.storage import LostArticle
 from newsbot.storage.crawler import crawler_store
 
@@ -134,7 +142,9 @@ class SiteSpider(scrapy.Spider):
             for result in self._popular(page, rendered=False):
                 yield result
         if self.reads_feeds:
-            for url in advertised_feeds(page):
+            for advertised in advertised_feeds(page):
+                # Pages name the canonical host even when a mirror serves them.
+                url = rebase(advertised, self.base_url, self.site.domains)
                 for request in self._feed(url, self.site.feed_section(url)):
                     yield request
         if not self.reads_sections:
@@ -376,6 +386,8 @@ class SiteSpider(scrapy.Spider):
             self._fail(f"parse_failed/Article/{error.reason}", "%s", error)
             return
         self._count_coverage(article)
+        if isinstance(layout, GenericLayout):
+            self._keep_on_crawled_host(article)
         article.section = article.section or section
         if check_section and not self._wanted_name(article.section or ""):
             self.logger.debug("Article %s is outside the wanted sections", page.url)
@@ -387,6 +399,19 @@ class SiteSpider(scrapy.Spider):
         yield article
 
     # --- helpers ------------------------------------------------------------------------
+
+    def _keep_on_crawled_host(self, article: Article) -> None:
+        """Move a generically read article's URL onto the crawled host, as feed links are.
+
+        The generic reader takes the page's canonical link, which names the site's own host
+        even when a mirror or a replica serves the page.
+        """
+        if not isinstance(article.url, str):
+            return
+        url = rebase(article.url, self.base_url, self.site.domains)
+        if url != article.url:
+            article.url = url
+            article.article_id = self.site.article_id(url) or article.article_id
 
     def _popular(self, page: Page, rendered: bool) -> Iterator[Any]:
         ranks = self.site.popular(page)
