@@ -64,22 +64,37 @@ def keep_on_site(crawler: Crawler, domains: Iterable[str]) -> None:
     crawler.settings.set("PLAYWRIGHT_ABORT_REQUEST", SiteOnly(crawler, domains), "spider")
 
 
-# Resolves once the first list after one of the headings holds a link, or after the timeout:
-# a page that keeps polling never becomes idle, and a list that never fills is read as it is.
-# The XPath is the one newsbot.extract.landmarks reads the list with.
+# Resolves once one more of the lists after the headings holds a link than when the page
+# loaded (the list a script fills), when none was empty, or after the timeout: a page that
+# keeps polling never becomes idle, and a list that never fills is read as it is. Lists are
+# found again on every poll, since scripts may replace them. The XPath is the one
+# newsbot.extract.landmarks reads the lists with.
 _WAIT_FOR_LIST = """async ([wanted, timeoutMs]) => {
   const text = "translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
     + "'abcdefghijklmnopqrstuvwxyz')";
   const matches = wanted.map((heading) => text + " = " + heading).join(" or ");
-  const xpath = "(//body//*[not(self::script) and not(self::style)]"
+  const headings = "//body//*[not(self::script) and not(self::style)]"
     + "[not(ancestor-or-self::a) and not(ancestor::nav) and not(ancestor::*[@role='navigation'])]"
-    + "[text()[" + matches + "]])[1]"
-    + "/following::*[self::ol or self::ul or self::dl][1]//a[@href]";
+    + "[text()[" + matches + "]]";
+  const lists = () => {
+    const found = document.evaluate(
+      headings, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+    const result = [];
+    for (let i = 0; i < found.snapshotLength; i++) {
+      const list = document.evaluate(
+        "following::*[self::ol or self::ul or self::dl][1]", found.snapshotItem(i), null,
+        XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
+      if (list !== null) { result.push(list); }
+    }
+    return result;
+  };
+  const filled = (all) => all.filter((list) => list.querySelector("a[href]") !== null).length;
+  const first = lists();
+  const before = filled(first);
+  if (first.length > 0 && before === first.length) { return true; }
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = document.evaluate(
-      xpath, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
-    if (found !== null) { return true; }
+    if (filled(lists()) > before) { return true; }
     if (Date.now() >= deadline) { return false; }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

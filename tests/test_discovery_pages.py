@@ -236,3 +236,12 @@ def test_generic_list_next_page(pager, expected):
         html = html.replace("<head></head>", f"<head>{pager}</head>").replace(pager + "</b", "</b")
     page = Page.from_html("https://example.com/world?page=2", html)
     assert GenericSite("https://example.com").generic_list(page).next_url == expected
+
+
+def test_a_usual_heading_over_a_list_without_links_is_a_list_a_script_fills():
+    box = "<div><h2>Most Read</h2><ol id='popular'></ol></div>"
+    page = Page.from_html("https://www.koreaherald.com/", popular_page(box))
+    assert KH.popular(page) == []
+    # A list holding links, none of them articles, is no box to wait for.
+    tags = "<div><h2>Most Read</h2><ol><li><a href='/tag/x'>x</a></li></ol></div>"
+    assert KH.popular(Page.from_html("https://www.koreaherald.com/", popular_page(tags))) is None

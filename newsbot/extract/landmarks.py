@@ -144,13 +144,22 @@ def popular_list(root: Selector, is_target: Callable[[str], bool]) -> list[Ranke
     and the first list after it holds at least :data:`MIN_POPULAR_LINKS` target links; the
     first such box in the page wins. Without one, an exact "Most Popular" heading is read as
     :func:`ranked_links_after_heading` reads it (an empty list there means a script fills it:
-    ``[]``). None when the page has no ranking box at all.
+    ``[]``), and so is any of the headings over a list without a single link. None when the
+    page has no ranking box at all.
     """
-    for heading in _headings_with_texts(root, POPULAR_HEADINGS):
+    headings = _headings_with_texts(root, POPULAR_HEADINGS)
+    for heading in headings:
         ranked = _ranked_in_list_after(heading, is_target)
         if ranked is not None and len(ranked) >= MIN_POPULAR_LINKS:
             return ranked
-    return ranked_links_after_heading(root, "Most Popular", is_target)
+    exact = ranked_links_after_heading(root, "Most Popular", is_target)
+    if exact is not None:
+        return exact
+    for heading in headings:  # "Most Read" over a list without any link: a script fills it
+        lists = heading.xpath("following::*[self::ol or self::ul or self::dl][1]")
+        if lists and not lists[0].xpath(".//a[@href]"):
+            return []
+    return None
 
 
 def _headings_with_texts(root: Selector, texts: tuple[str, ...]) -> list[Selector]:
