@@ -59,6 +59,9 @@ class SiteSpider(scrapy.Spider):
     site: Site
     # Whether the homepage's own article links are followed (besides its sections').
     home_articles: ClassVar[bool] = False
+    # Whether a homepage without a ranking box means the site changed (a known site's) or
+    # is just how the site is (any site's).
+    expects_popular: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -415,7 +418,10 @@ class SiteSpider(scrapy.Spider):
 
     def _popular(self, page: Page, rendered: bool) -> Iterator[Any]:
         ranks = self.site.popular(page)
-        if ranks is None:
+        if ranks is None and not self.expects_popular:
+            self.logger.info("No ranking box on %s", page.url)
+            self._inc("popular/absent")
+        elif ranks is None:
             self._fail("popular/not_found", "no 'Most Popular' heading on %s", page.url)
         elif ranks:
             if len(ranks) != 10:

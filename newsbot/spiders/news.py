@@ -19,6 +19,7 @@ class NewsSpider(SiteSpider):
 
     name = "news"
     home_articles = True
+    expects_popular = False  # many sites show no "Most Popular" box
 
     def __init__(
         self, base_url: str | None = None, timezone: str | None = None, **kwargs: Any
