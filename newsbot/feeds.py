@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 # feedparser flags these on readable feeds whose declared charset was wrong: not a problem.
 _HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
-__all__ = ["FeedEntry", "KnownFeed", "UnreadableFeed", "advertised_feeds", "parse_feed", "rebase"]
+__all__ = ["FeedEntry", "KnownFeed", "UnreadableFeed", "advertised_feeds", "feed_entries", "rebase"]
 
 
 class UnreadableFeed(Exception):
@@ -77,7 +77,7 @@ def rebase(url: str, base_url: str, domains: tuple[str, ...]) -> str:
     return urlunsplit((base.scheme, base.netloc, parts.path, parts.query, parts.fragment))
 
 
-def parse_feed(body: bytes, url: str, site: Site, base_url: str | None = None) -> list[FeedEntry]:
+def feed_entries(body: bytes, url: str, site: Site, base_url: str | None = None) -> list[FeedEntry]:
     """The entries of the RSS or Atom document ``body`` fetched from ``url``.
 
     Links are resolved against ``url``, rebased onto ``base_url`` (see :func:`rebase`) and

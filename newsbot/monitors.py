@@ -29,6 +29,7 @@ warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", modu
 # layout recognises (newsbot/layout_unknown/) are not among them: they are read generically,
 # and counted here only when that fails too (parse_failed, list_empty). See DRIFT_PREFIX.
 UNRECOGNISED_PREFIXES = (
+    "newsbot/feeds/empty",
     "newsbot/feeds/unreadable",
     "newsbot/list_empty",
     "newsbot/parse_failed/",

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsbot.feeds import UnreadableFeed, advertised_feeds, parse_feed, rebase
+from newsbot.feeds import UnreadableFeed, advertised_feeds, feed_entries, rebase
 from newsbot.page import Page
 from newsbot.sites.generic import GenericSite
 from newsbot.sites.koreaherald import KoreaHerald
@@ -61,7 +61,7 @@ ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
 
 
 def test_rss_entries_with_kst_dates_categories_and_canonical_links():
-    entries = parse_feed(RSS, "https://www.koreaherald.com/rss/kh_National", KH)
+    entries = feed_entries(RSS, "https://www.koreaherald.com/rss/kh_National", KH)
     assert [(e.url, e.article_id) for e in entries] == [
         ("https://www.koreaherald.com/article/10612345", "10612345"),
         ("https://www.koreaherald.com/view.php?ud=20230911000813", "20230911000813"),
@@ -78,7 +78,7 @@ def test_rss_entries_with_kst_dates_categories_and_canonical_links():
 
 def test_atom_entries_resolve_relative_links_and_fall_back_to_updated():
     site = GenericSite("https://example.com")
-    entries = parse_feed(ATOM, "https://example.com/feed.atom", site)
+    entries = feed_entries(ATOM, "https://example.com/feed.atom", site)
     assert [e.url for e in entries] == [
         "https://example.com/2025/11/17/budget-vote-delayed",  # tracking parameter dropped
         "https://example.com/news/1234567",
@@ -90,7 +90,7 @@ def test_atom_entries_resolve_relative_links_and_fall_back_to_updated():
 
 
 def test_feed_links_to_the_canonical_host_are_rebased_onto_the_crawled_host():
-    entries = parse_feed(RSS, "http://127.0.0.1:8023/rss/newsAll", KH, "http://127.0.0.1:8023")
+    entries = feed_entries(RSS, "http://127.0.0.1:8023/rss/newsAll", KH, "http://127.0.0.1:8023")
     assert entries[0].url == "http://127.0.0.1:8023/article/10612345"
     assert entries[1].url == "http://127.0.0.1:8023/view.php?ud=20230911000813"
 
@@ -119,7 +119,7 @@ def test_rebase_only_moves_links_of_the_site():
 )  # fmt: skip
 def test_a_feed_that_is_not_a_feed_is_unreadable(body, reason):
     with pytest.raises(UnreadableFeed) as raised:
-        parse_feed(body, "https://www.koreaherald.com/rss/newsAll", KH)
+        feed_entries(body, "https://www.koreaherald.com/rss/newsAll", KH)
     assert raised.value.reason == reason
 
 

@@ -220,6 +220,7 @@ def test_unrecognised_pages_monitor_counts_every_kind():
     from newsbot.monitors import UnrecognisedPagesMonitor
 
     stats = {
+        "newsbot/feeds/empty": 1,
         "newsbot/feeds/unreadable": 1,
         "newsbot/popular/not_found": 1,
         "newsbot/list_empty": 2,
@@ -228,7 +229,8 @@ def test_unrecognised_pages_monitor_counts_every_kind():
     }
     assert run_monitor(UnrecognisedPagesMonitor, stats) == (
         "FAIL",
-        "7 page(s) not understood (allowed 0): feeds/unreadable: 1, list_empty: 2, "
+        "8 page(s) not understood (allowed 0): feeds/empty: 1, feeds/unreadable: 1, "
+        "list_empty: 2, "
         "popular/not_found: 1, teasers/undated: 3",
     )
     drift_only = {"newsbot/layout_unknown/article": 4, "newsbot/articles/generic": 4}

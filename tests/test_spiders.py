@@ -571,6 +571,16 @@ def test_a_feed_that_is_not_a_feed_is_reported(body, caplog):
     assert "unreadable feed" in caplog.text
 
 
+def test_a_feed_without_entries_is_reported(caplog):
+    spider, stats = make_spider()
+    with caplog.at_level(logging.WARNING):
+        feed = feed_response("https://www.koreaherald.com/rss/Business", "")
+        assert split(spider.parse_feed(feed, None)) == ([], [])
+    assert stats.get_value("newsbot/feeds/read") == 1
+    assert stats.get_value("newsbot/feeds/empty") == 1
+    assert "lists no entry" in caplog.text
+
+
 def test_home_follows_the_feeds_it_advertises_once():
     html = """<html><head>
     <link rel="alternate" type="application/rss+xml" href="/rss/kh_National">

@@ -20,7 +20,7 @@ from twisted.python.failure import Failure
 from newsbot.browser import keep_on_site, wait_for_list_after
 from newsbot.distributed import worker_for
 from newsbot.extract.landmarks import POPULAR_HEADINGS
-from newsbot.feeds import FeedEntry, UnreadableFeed, advertised_feeds, parse_feed, rebase
+from newsbot.feeds import FeedEntry, UnreadableFeed, advertised_feeds, feed_entries, rebase
 from newsbot.items import Article
 from newsbot.lost import ARTICLE_ID, KIND, SECTION, lost_pages
 from newsbot.page import Page
@@ -169,7 +169,7 @@ class SiteSpider(scrapy.Spider):
     async def parse_feed(self, response: Response, section: str | None) -> AsyncIterator[Any]:
         """Follow a feed's new articles of the wanted sections (see :meth:`_entry_section`)."""
         try:
-            entries = parse_feed(response.body, response.url, self.site, self.base_url)
+            entries = feed_entries(response.body, response.url, self.site, self.base_url)
         except UnreadableFeed as error:
             self._fail(
                 "feeds/unreadable", "unreadable feed %s (%s): %s", response.url, error.reason, error
@@ -177,6 +177,8 @@ class SiteSpider(scrapy.Spider):
             return
         self._inc("feeds/read")
         self._inc("feeds/entries", len(entries))
+        if not entries:  # a feed the site stopped filling, or moved
+            self._fail("feeds/empty", "feed %s lists no entry", response.url)
         wanted: list[tuple[FeedEntry, str | None, bool]] = []
         for entry in entries:
             host = urlsplit(entry.url).hostname or ""
