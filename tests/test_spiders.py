@@ -531,8 +531,12 @@ def test_an_article_whose_page_names_another_section_is_dropped(monkeypatch):
 def test_a_per_section_feed_names_the_section_of_its_entries():
     spider, stats = make_spider(sections="Business")
     feed = feed_response("https://www.koreaherald.com/rss/kh_National", NEWS_ALL)
-    assert split(spider.parse_feed(feed, "National")) == ([], [])
-    assert stats.get_value("newsbot/feeds/out_of_section") == 4
+    requests, _ = split(spider.parse_feed(feed, "National"))
+    # Only the entry whose own category is Business; the rest are National by their feed.
+    assert [(r.url.rsplit("/", 1)[1], r.cb_kwargs) for r in requests] == [
+        ("10000002", {"section": "Business"})
+    ]
+    assert stats.get_value("newsbot/feeds/out_of_section") == 3
     spider, _ = make_spider(sections="National")
     requests, _ = split(spider.parse_feed(feed, "National"))
     assert {r.cb_kwargs["section"] for r in requests} == {"National"}

@@ -163,7 +163,7 @@ class SiteSpider(scrapy.Spider):
             # The homepage's teasers belong to no section: the article page says which.
             listing = self.site.generic_list(page)
             self._inc("articles/seen", len(listing.teasers))
-            async for request in self._wanted_articles(page, listing.teasers, None, True):
+            async for request in self._wanted_articles(listing.teasers, None, True):
                 yield request
 
     async def parse_feed(self, response: Response, section: str | None) -> AsyncIterator[Any]:
@@ -209,15 +209,15 @@ class SiteSpider(scrapy.Spider):
     ) -> tuple[bool, str | None, bool]:
         """Whether a feed entry is wanted, its section, and whether its page must tell.
 
-        A per-section feed names the section; else the entry's categories do. With neither,
-        and sections asked for, the article page's own section decides after parsing.
+        A per-section feed and the entry's categories name sections: the entry is wanted when
+        one of them is. With neither, and sections asked for, the article page's own section
+        decides after parsing.
         """
-        if feed_section:
-            return self._wanted_name(feed_section), feed_section, False
         if not self.section_filter:
-            return True, categories[0] if categories else None, False
-        if categories:
-            matching = [name for name in categories if self._wanted_name(name)]
+            return True, feed_section or (categories[0] if categories else None), False
+        named = [feed_section, *categories] if feed_section else list(categories)
+        if named:
+            matching = [name for name in named if self._wanted_name(name)]
             return bool(matching), matching[0] if matching else None, False
         return True, None, True
 
@@ -337,7 +337,7 @@ class SiteSpider(scrapy.Spider):
         yield self._follow(url, "feed", callback=self.parse_feed, cb_kwargs={"section": section})
 
     async def _wanted_articles(
-        self, page: Page, teasers: list[Teaser], section: str | None, check_section: bool
+        self, teasers: list[Teaser], section: str | None, check_section: bool
     ) -> AsyncIterator[scrapy.Request]:
         """Requests for teasers that are new and not older than ``since``."""
         wanted = [
