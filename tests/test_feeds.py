@@ -139,11 +139,12 @@ def test_advertised_feeds_are_the_head_alternates_of_feed_types():
 
 def test_korea_herald_known_feeds_and_their_sections():
     base = "http://127.0.0.1:8023"
-    feeds = KH.known_feeds(base, ["National", "Life & Culture"])
+    feeds = KH.known_feeds(base, ["national", "Life & Culture", "k-pop"])
     assert [(f.url, f.section) for f in feeds] == [
         (f"{base}/rss/newsAll", None),
-        (f"{base}/rss/kh_National", "National"),
+        (f"{base}/rss/kh_National", "national"),
         (f"{base}/rss/kh_LifenCulture", "Life & Culture"),
+        (f"{base}/rss/kh_Kpop", "k-pop"),
     ]
     assert KH.feed_section(f"{base}/rss/kh_Business") == "Business"
     assert KH.feed_section(f"{base}/rss/kh_LifenCulture") == "Life & Culture"
