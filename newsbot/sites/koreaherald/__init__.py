@@ -35,6 +35,12 @@ FEED_SECTIONS = {"Life & Culture": "LifenCulture", "K-pop": "Kpop"}
 FEED_NAMES = {re.sub(r"[^0-9a-z]", "", s.lower()): n for s, n in FEED_SECTIONS.items()}
 
 
+def feed_name(section: str) -> str:
+    """``national`` → ``National``, ``world news`` → ``WorldNews``: as the feed URLs spell it."""
+    words = re.split(r"[^0-9A-Za-z]+", section)
+    return "".join(word[:1].upper() + word[1:] for word in words)
+
+
 def section_key(name: str) -> str:
     """Section names compare without case, spaces or punctuation ("Life & Culture")."""
     return re.sub(r"[^0-9a-z]", "", name.lower())
@@ -66,7 +72,7 @@ class KoreaHerald(Site):
         base = base_url.rstrip("/")
         feeds = [KnownFeed(f"{base}/rss/newsAll")]
         for section in sections:
-            name = FEED_NAMES.get(section_key(section), re.sub(r"[^0-9A-Za-z]", "", section))
+            name = FEED_NAMES.get(section_key(section)) or feed_name(section)
             if name:
                 feeds.append(KnownFeed(f"{base}/rss/kh_{name}", section))
         return feeds
