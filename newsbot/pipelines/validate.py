@@ -118,7 +118,7 @@ def _site_of(article: Article) -> Site | None:
     if site is not None or not isinstance(article.url, str):
         return site
     by_url = site_for_url(article.url)
-    return by_url if by_url.name == article.site and article.site not in ("", None) else None
+    return by_url if article.site and by_url.name == article.site else None
 
 
 def rank_problems(
