@@ -252,13 +252,15 @@ class Site:
     def _article_key(self, page: Page) -> Callable[[str], str | None]:
         """The id of the article a link on ``page`` points to, for links on its host."""
         here = urlsplit(page.url).netloc
+        # Asked again for the same hrefs while teaser blocks are measured: remember answers.
+        known: dict[str, str | None] = {}
 
         def article_key(href: str) -> str | None:
-            url = page.absolute(href)
-            if urlsplit(url).netloc != here:
-                return None
-            canonical = self.article_url(url)
-            return self.article_id(canonical) if canonical else None
+            if href not in known:
+                url = page.absolute(href)
+                canonical = self.article_url(url) if urlsplit(url).netloc == here else None
+                known[href] = self.article_id(canonical) if canonical else None
+            return known[href]
 
         return article_key
 
