@@ -64,28 +64,52 @@ def keep_on_site(crawler: Crawler, domains: Iterable[str]) -> None:
     crawler.settings.set("PLAYWRIGHT_ABORT_REQUEST", SiteOnly(crawler, domains), "spider")
 
 
-# Resolves once the first list after the heading holds a link, or after the timeout: a page
-# that keeps polling never becomes idle, and a list that never fills is read as it is.
-# The XPath is the one newsbot.extract.landmarks reads the list with.
+# Resolves once one more of the lists after the headings holds a link than when the page
+# loaded (the list a script fills), when none was empty, or after the timeout: a page that
+# keeps polling never becomes idle, and a list that never fills is read as it is. Lists are
+# found again on every poll, since scripts may replace them. The XPath is the one
+# newsbot.extract.landmarks reads the lists with.
 _WAIT_FOR_LIST = """async ([wanted, timeoutMs]) => {
-  const xpath = "(//body//*[not(self::script) and not(self::style)]"
-    + "[text()[translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-    + "'abcdefghijklmnopqrstuvwxyz') = " + wanted + "]])[1]"
-    + "/following::*[self::ol or self::ul or self::dl][1]//a[@href]";
+  const text = "translate(normalize-space(.), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
+    + "'abcdefghijklmnopqrstuvwxyz')";
+  const matches = wanted.map((heading) => text + " = " + heading).join(" or ");
+  const headings = "//body//*[not(self::script) and not(self::style)]"
+    + "[not(ancestor-or-self::a) and not(ancestor::nav) and not(ancestor::*[@role='navigation'])]"
+    + "[text()[" + matches + "]]";
+  const lists = () => {
+    const found = document.evaluate(
+      headings, document, null, XPathResult.ORDERED_NODE_SNAPSHOT_TYPE, null);
+    const result = [];
+    for (let i = 0; i < found.snapshotLength; i++) {
+      const list = document.evaluate(
+        "following::*[self::ol or self::ul or self::dl][1]", found.snapshotItem(i), null,
+        XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
+      if (list !== null) { result.push(list); }
+    }
+    return result;
+  };
+  const filled = (all) => all.filter((list) => list.querySelector("a[href]") !== null).length;
+  const first = lists();
+  const before = filled(first);
+  if (first.length > 0 && before === first.length) { return true; }
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = document.evaluate(
-      xpath, document, null, XPathResult.FIRST_ORDERED_NODE_TYPE, null).singleNodeValue;
-    if (found !== null) { return true; }
+    if (filled(lists()) > before) { return true; }
     if (Date.now() >= deadline) { return false; }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }"""
 
 
-def wait_for_list_after(heading: str, timeout: float) -> PageMethod:
-    """A page method that waits up to ``timeout`` s for links in the list after ``heading``."""
-    wanted = " ".join(heading.lower().split())
-    if "'" in wanted:
-        raise ValueError(f"heading text cannot contain a quote: {heading!r}")
-    return PageMethod("evaluate", _WAIT_FOR_LIST, [f"'{wanted}'", int(timeout * 1000)])
+def wait_for_list_after(headings: str | Iterable[str], timeout: float) -> PageMethod:
+    """A page method that waits up to ``timeout`` s for links in the list after a heading.
+
+    ``headings`` is one heading text or several ("Most Popular", "Most Read", …); case and
+    spacing are ignored.
+    """
+    texts = [headings] if isinstance(headings, str) else list(headings)
+    wanted = [" ".join(text.lower().split()) for text in texts]
+    for text in wanted:
+        if "'" in text:
+            raise ValueError(f"heading text cannot contain a quote: {text!r}")
+    return PageMethod("evaluate", _WAIT_FOR_LIST, [[f"'{w}'" for w in wanted], int(timeout * 1000)])

@@ -3,7 +3,8 @@
 A page is *lost* when the crawl wanted it and got nothing it could parse: an HTTP error, a
 redirect it must not follow, a network failure, a body over the size limit, something that
 is not HTML, or a parser crash. Each loss is one leaf counter
-``newsbot/lost/<kind>/<reason>`` (monitors sum the leaves), one WARNING naming the URL, and one
+``newsbot/lost/<kind>/<reason>`` (kind ``home``, ``list``, ``article`` or ``feed``; monitors
+sum the leaves), one WARNING naming the URL, and one
 entry of the ``newsbot/lost_pages`` list. A lost article is also remembered in the database,
 so that the next crawls fetch it again until it is stored or given up.
 
@@ -46,7 +47,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-KIND = "newsbot_kind"  # Request.meta key: "home", "list" or "article"
+KIND = "newsbot_kind"  # Request.meta key: one of KINDS
+# The kinds of page a crawl fetches; a request without one is "other".
+KINDS = ("home", "list", "article", "feed")
 ARTICLE_ID = "newsbot_article_id"  # Request.meta key of article requests
 SECTION = "newsbot_section"  # Request.meta key: the section an article was listed in
 LISTED_MAX = 1000  # entries kept in newsbot/lost_pages

@@ -25,9 +25,12 @@ logger = logging.getLogger(__name__)
 # otherwise add a WARNING line to every crawl's log.
 warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated", module="spidermon")
 
-# Stats that count pages newsbot met but could not read: a redesign raises them.
+# Stats that count pages newsbot met but could not read: a redesign raises them. Pages no
+# layout recognises (newsbot/layout_unknown/) are not among them: they are read generically,
+# and counted here only when that fails too (parse_failed, list_empty). See DRIFT_PREFIX.
 UNRECOGNISED_PREFIXES = (
-    "newsbot/layout_unknown/",
+    "newsbot/feeds/empty",
+    "newsbot/feeds/unreadable",
     "newsbot/list_empty",
     "newsbot/parse_failed/",
     "newsbot/popular/not_found",
@@ -36,6 +39,8 @@ UNRECOGNISED_PREFIXES = (
     "newsbot/sections/unknown",
     "newsbot/teasers/undated",
 )
+# Pages of a site with layouts that none of them recognised: read by the generic extractor.
+DRIFT_PREFIX = "newsbot/layout_unknown/"  # newsbot/layout_unknown/<article|list>
 LOST_PREFIX = "newsbot/lost/"  # newsbot/lost/<kind>/<reason>: leaves only, no totals
 LOST_PAGES_SHOWN = 5  # URLs quoted in the lost pages monitor's message
 
@@ -126,8 +131,9 @@ def lost_pages(stats: dict[str, Any]) -> list[dict[str, Any]]:
 class UnrecognisedPagesMonitor(BaseScrapyMonitor):  # type: ignore[misc]
     """Pages newsbot could not read; a redesign raises their count.
 
-    No known layout, empty or undated lists, articles missing required fields, a vanished
-    Most Popular or section.
+    Empty or undated lists, articles missing required fields (the generic reading included),
+    a vanished Most Popular or section, a feed that is not one. Pages no layout recognised but
+    the generic extractor read are drift, not holes: see :class:`LayoutDriftMonitor`.
     """
 
     @monitors.name("Pages are understood")
@@ -140,6 +146,34 @@ class UnrecognisedPagesMonitor(BaseScrapyMonitor):  # type: ignore[misc]
         self.assertLessEqual(
             total, allowed, msg=f"{total} page(s) not understood (allowed {allowed}): {detail}"
         )
+
+
+@monitors.name("Layout drift")
+class LayoutDriftMonitor(BaseScrapyMonitor):  # type: ignore[misc]
+    """Pages of a site with known layouts that none of them recognised.
+
+    Such pages are read by the generic extractor, so the data keeps coming; the site's own
+    parsers no longer fit them, and that is worth fixing before the generic reading errs.
+    The ``news`` spider reads every page generically by design: it never counts these.
+    """
+
+    @monitors.name("Pages are read by their site's layouts")
+    def test_layout_drift(self) -> None:
+        """At most ``NEWSBOT_MAX_DRIFTED_PAGES`` pages read generically on such a site."""
+        allowed = self.crawler.settings.getint("NEWSBOT_MAX_DRIFTED_PAGES", 0)
+        found = drifted_pages(self.stats)
+        total = sum(found.values())
+        detail = ", ".join(f"{n} {kind} page(s)" for kind, n in sorted(found.items()))
+        self.assertLessEqual(
+            total,
+            allowed,
+            msg=f"{total} pages read by the generic extractor (layout drift?): {detail}",
+        )
+
+
+def drifted_pages(stats: dict[str, Any]) -> dict[str, int]:
+    """Pages read generically because no layout of their site recognised them, by kind."""
+    return _counted(stats, (DRIFT_PREFIX,), DRIFT_PREFIX)
 
 
 @monitors.name("Validation rejects")
@@ -204,6 +238,7 @@ class WriteReport(Action):  # type: ignore[misc]
                 "spider": self.data.spider.name,
                 "status": status,
                 "checks": checks,
+                "layout_drift": drifted_pages(stats),
                 "lost_pages": [
                     {key: page.get(key) for key in ("url", "kind", "reason")}
                     for page in lost_pages(stats)
@@ -227,6 +262,7 @@ class CloseMonitorSuite(MonitorSuite):  # type: ignore[misc]
         ArticlesFoundMonitor,
         FieldCoverageMonitor,
         UnrecognisedPagesMonitor,
+        LayoutDriftMonitor,
         LostPagesMonitor,
         RejectsMonitor,
     ]

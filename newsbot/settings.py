@@ -156,6 +156,8 @@ NEWSBOT_FIELD_COVERAGE = {
 }
 NEWSBOT_MAX_LOST_PAGES = 0  # pages lost for any reason (newsbot/lost/<kind>/<reason>)
 NEWSBOT_MAX_UNRECOGNISED_PAGES = 0
+# Pages of a site with known layouts read by the generic extractor instead (layout drift).
+NEWSBOT_MAX_DRIFTED_PAGES = 0
 NEWSBOT_MAX_REJECTS = 0
 NEWSBOT_REPORT_FILE = os.environ.get(
     "NEWSBOT_REPORT_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/report-%(time)s.json"

@@ -26,10 +26,13 @@ class CrashingSpider(KoreaHeraldSpider):
 
     async def parse_section(self, response: Any, section: str, page_number: int) -> Any:
         article_id = REFERENCE_ID  # in every 2023 corpus
-        yield self._article(response.urljoin(f"view.php?ud={article_id}"), article_id, section, 10)
+        for request in self._article(
+            response.urljoin(f"view.php?ud={article_id}"), article_id, section, 10
+        ):
+            yield request
         raise RecursionError("maximum recursion depth exceeded")
 
-    def parse_article(self, response: Any, section: str | None) -> Any:
+    def parse_article(self, response: Any, section: str | None, check_section: bool = False) -> Any:
         raise TypeError("'NoneType' object is not subscriptable")
 
 
@@ -42,7 +45,13 @@ def main(out: str) -> None:
         settings.set("DOWNLOAD_DELAY", 0)
         process = CrawlerProcess(settings)
         crawler = process.create_crawler(CrashingSpider)
-        process.crawl(crawler, base_url=server.base_url, sections="National", popular="skip")
+        process.crawl(
+            crawler,
+            base_url=server.base_url,
+            sections="National",
+            popular="skip",
+            discover="sections",
+        )
         process.start()
     assert crawler.stats is not None
     Path(out).write_text(json.dumps(crawler.stats.get_stats(), default=str), encoding="utf-8")

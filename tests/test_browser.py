@@ -124,3 +124,22 @@ def test_a_list_that_never_fills_is_taken_as_it_is_after_the_wait(tmp_path):
     assert result.returncode == 0, result.log[-3000:]
     assert result.stats["newsbot/popular/empty"] == 1, "read, and found empty"
     assert no_failed_request(result.stats)
+
+
+def test_a_most_read_box_a_script_fills_is_waited_for_past_a_decoy(tmp_path):
+    decoy = (
+        "<h3>Popular</h3><ul><li><a href='/article/10000091'>Decoy one</a></li>"
+        "<li><a href='/article/10000092'>Decoy two</a></li></ul>"
+    )
+    page = (
+        "<!DOCTYPE html><html><head><title>Home</title></head><body>"
+        f"{decoy}<h2> MOST READ </h2><ol id='popular'></ol>"
+        f"<script>{FILL_POPULAR}</script></body></html>"
+    ).encode()
+    with serving("127.0.0.1", {"/": page}) as site:
+        result = crawl(site, tmp_path, "-a", "popular=only")
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.stats["newsbot/popular/rendered"] == 1
+    assert [(r["rank"], r["article_id"]) for r in result.popular] == [
+        (n, str(10000000 + n)) for n in range(1, 11)
+    ]

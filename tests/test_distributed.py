@@ -38,7 +38,7 @@ def start_worker(name, workdir: Path, replica, database_url, prefix, *extra, cra
     }
     command = [
         sys.executable, "-m", "scrapy", "crawl", "koreaherald",
-        "-a", f"base_url={replica.base_url}", "-a", "pages=100",
+        "-a", f"base_url={replica.base_url}", "-a", "pages=100", "-a", "discover=sections",
         "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.01",
         "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "-s", f"LOG_FILE={out / 'crawl.log'}",
         *extra,

@@ -183,3 +183,37 @@ def test_limits_are_settings(tmp_path):
         {"title_too_long", "too_many_authors"},
         {"title_too_long", "author_too_long", "body_too_large"},
     ]
+
+
+# --- sites newsbot has no parser for: named after their host, ids are canonical URLs --------
+
+STORY = "https://www.example.com/2025/11/17/council-approves-budget"
+NOW = datetime(2025, 11, 18, tzinfo=UTC)
+
+
+def story(**changes):
+    values = {"url": STORY, "article_id": STORY, "site": "example.com", "layout": "generic"}
+    return article(**{**values, "images": [], **changes})
+
+
+def test_an_article_of_a_site_named_after_its_host_passes():
+    from newsbot.pipelines.validate import article_problems
+
+    assert article_problems(story(), ["www.example.com"], NOW) == []
+
+
+@pytest.mark.parametrize(
+    ("reason", "changes"),
+    [
+        ("unknown_site", {"site": "www.example.com"}),  # the name drops "www."
+        ("unknown_site", {"site": "example.org"}),
+        ("article_id_mismatch", {"site": "koreaherald"}),  # its ids are not URLs
+        ("article_id_mismatch", {"article_id": f"{STORY}?utm_source=rss"}),  # not canonical
+        ("article_id_mismatch", {"article_id": "council-approves-budget"}),
+    ],
+)
+def test_an_article_of_an_unregistered_site_is_rejected(reason, changes):
+    from newsbot.pipelines.validate import article_problems
+
+    reasons = [p.reason for p in article_problems(story(**changes), ["www.example.com"], NOW)]
+    assert reason in reasons

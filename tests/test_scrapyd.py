@@ -156,8 +156,9 @@ def test_egg_holds_the_settings_entry_point_and_migrations(tmp_path):
 def test_deploy_schedule_and_store_through_scrapyd(scrapyd, tmp_path):
     answer = deploy(scrapyd, tmp_path)
     assert answer["status"] == "ok"
-    assert answer["spiders"] == 1
-    assert scrapyd.call("listspiders.json?project=newsbot")["spiders"] == ["koreaherald"]
+    assert answer["spiders"] == 2
+    spiders = scrapyd.call("listspiders.json?project=newsbot")["spiders"]
+    assert sorted(spiders) == ["koreaherald", "news"]
 
     with serving("2023", articles=120) as replica:
         scheduled = scrapyd.call(
@@ -168,6 +169,7 @@ def test_deploy_schedule_and_store_through_scrapyd(scrapyd, tmp_path):
                 ("base_url", replica.base_url),  # every other field is a spider argument
                 ("pages", "100"),
                 ("sections", "National,Business"),
+                ("discover", "sections"),  # the lists this test counts, without feeds
                 ("setting", "AUTOTHROTTLE_ENABLED=False"),
                 ("setting", "DOWNLOAD_DELAY=0"),
             ],

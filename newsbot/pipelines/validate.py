@@ -18,8 +18,8 @@ from scrapy.exceptions import DropItem
 
 from newsbot.items import Article, PopularRank
 from newsbot.rejects import RejectsFile, crawler_rejects, reject
-from newsbot.sites import all_sites
-from newsbot.sites.base import on_domains
+from newsbot.sites import all_sites, site_for_url
+from newsbot.sites.base import Site, on_domains
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -80,9 +80,9 @@ def article_problems(
     problems += _text_problems(article, ("site", "article_id", "title", "body"))
     problems += _title_problems(article.title, limits)
     problems += _size_problems(article, limits)
-    site = SITES_BY_NAME.get(article.site or "")
+    site = _site_of(article)
     if article.site and site is None:
-        problems.append(Problem("unknown_site", f"no site named {article.site!r}"))
+        problems.append(Problem("unknown_site", f"no site named {article.site!r} at {article.url}"))
     elif site and article.url and article.article_id != site.article_id(article.url):
         problems.append(Problem("article_id_mismatch", "article_id does not match its URL"))
     problems += _time_problems("published_at", article.published_at, required=True)
@@ -104,6 +104,21 @@ def article_problems(
             problems.append(Problem("bad_image", f"image without an absolute URL: {image!r}"))
             break
     return problems
+
+
+def _site_of(article: Article) -> Site | None:
+    """The article's site: a registered one by name, else the generic site of its URL's host.
+
+    A site newsbot has no parser for is named after its host (``www.`` dropped), so a name
+    that is neither registered nor its URL's host is unknown.
+    """
+    if not isinstance(article.site, str):
+        return None
+    site = SITES_BY_NAME.get(article.site)
+    if site is not None or not isinstance(article.url, str):
+        return site
+    by_url = site_for_url(article.url)
+    return by_url if article.site and by_url.name == article.site else None
 
 
 def rank_problems(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -11,11 +11,21 @@ from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+from newsbot.extract.dates import DATE_IN_TEXT, parse_site_date
+from newsbot.extract.landmarks import listed_article_links, navigation_links, next_link
 from newsbot.items import Article, PopularRank
 from newsbot.page import Page
 
 # Article fields without which an item is not worth storing: the page is reported instead.
 REQUIRED_ARTICLE_FIELDS = ("url", "article_id", "title", "published_at", "body")
+# Paths that are never a section or an article: tags, authors, searches, feeds, pagination,
+# accounts, files.
+NOT_A_SECTION = re.compile(
+    r"/(?:tags?|topics?|authors?|byline|reporters?|search|rss|feeds?|atom|page/\d+|login"
+    r"|logout|signin|signup|register|subscribe|account|privacy|terms|about|contact)(?:/|$|\.)"
+    r"|\.(?:xml|rss|jpe?g|png|gif|webp|svg|pdf|css|js|ico|mp4|mp3)$",
+    re.IGNORECASE,
+)
 
 
 class ParseError(Exception):
@@ -37,6 +47,14 @@ class Section:
 
     name: str
     url: str
+
+
+@dataclass(frozen=True)
+class KnownFeed:
+    """A feed to read, and the section it covers when it covers one section only."""
+
+    url: str
+    section: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,6 +209,80 @@ class Site:
     def article_id(self, url: str) -> str | None:
         """The site's id of the article at ``url``, or None when it is not an article URL."""
         raise NotImplementedError
+
+    def article_url(self, url: str) -> str | None:
+        """The one URL the crawl fetches for the article linked as ``url``; None if no article."""
+        return url if self.article_id(url) is not None else None
+
+    def known_feeds(self, base_url: str, sections: Iterable[str] = ()) -> list[KnownFeed]:
+        """Feeds the site serves without advertising them, for the ``sections`` wanted.
+
+        No sections means every section. Unknown for most sites: none.
+        """
+        return []
+
+    def feed_section(self, url: str) -> str | None:
+        """The section a feed at ``url`` covers, when the site has one feed per section."""
+        return None
+
+    def generic_list(self, page: Page) -> ListPage:
+        """Teasers of a list page no layout recognises: its article links, in page order.
+
+        A teaser's date is one printed beside its link; the next page is the link to the same
+        list one page on, a ``rel="next"`` link, or a link reading "Next", "›", "»" or "More".
+        """
+        teasers: list[Teaser] = []
+        seen: set[str] = set()
+        for link in listed_article_links(page.selector, self._article_key(page)):
+            url = self.article_url(page.absolute(link.href))
+            article_id = self.article_id(url) if url else None
+            if url is None or article_id is None or article_id in seen:
+                continue
+            seen.add(article_id)
+            when = DATE_IN_TEXT.search(link.text)
+            teasers.append(Teaser(url, article_id, parse_site_date(when.group()) if when else None))
+        next_url = next_page_link(page, "page") or next_page_link(page, "np")
+        if next_url is None:
+            href = next_link(page.selector)
+            target = page.absolute(href) if href else None
+            if target and urlsplit(target).netloc == urlsplit(page.url).netloc:
+                next_url = target if target.rstrip("/") != page.url.rstrip("/") else None
+        return ListPage(teasers, next_url)
+
+    def _article_key(self, page: Page) -> Callable[[str], str | None]:
+        """The id of the article a link on ``page`` points to, for links on its host."""
+        here = urlsplit(page.url).netloc
+        # Asked again for the same hrefs while teaser blocks are measured: remember answers.
+        known: dict[str, str | None] = {}
+
+        def article_key(href: str) -> str | None:
+            if href not in known:
+                url = page.absolute(href)
+                canonical = self.article_url(url) if urlsplit(url).netloc == here else None
+                known[href] = self.article_id(canonical) if canonical else None
+            return known[href]
+
+        return article_key
+
+    def navigation_sections(self, page: Page) -> list[Section]:
+        """Sections found by the navigation's link texts, for URL forms the site code lacks.
+
+        Links of the page's navigation (see ``landmarks.navigation_links``) to the same host
+        that are not articles, not the homepage and not feeds, tags, authors or searches.
+        """
+        here = urlsplit(page.url)
+        found: dict[str, Section] = {}
+        for link in navigation_links(page.selector):
+            url = page.absolute(link.href)
+            parts = urlsplit(url)
+            if parts.netloc != here.netloc or parts.path in ("", "/"):
+                continue
+            if self.article_url(url) is not None or NOT_A_SECTION.search(parts.path):
+                continue
+            url = url.split("#", 1)[0]
+            if url not in found:
+                found[url] = Section(name=link.text, url=url)
+        return list(found.values())
 
     def sections(self, page: Page) -> list[Section]:
         """Top-level sections linked from a page's navigation."""

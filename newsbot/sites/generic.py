@@ -5,14 +5,19 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
+from newsbot.extract.landmarks import popular_list
 from newsbot.items import PopularRank
+from newsbot.loaders import PopularRankLoader
 from newsbot.page import Page
 from newsbot.sites.base import Section, Site
 
+POPULAR_LIST = "most_popular"  # the ranking's name, as for every site
 # Parameters that say how a reader arrived, not which article they read.
 TRACKING_PARAMETERS = (
     "utm_source",
@@ -39,16 +44,60 @@ def canonical_url(url: str) -> str:
     return canonicalize_url(cleaned, keep_fragments=False)
 
 
+# Path segments that make a link look like an article: a date (/2024/05/12/), a numeric id
+# of five digits or more, a long hyphenated slug, or an .html page named by a slug.
+_DATE_PATH = re.compile(r"/(?:19|20)\d{2}/(?:0?[1-9]|1[0-2])(?:/(?:0?[1-9]|[12]\d|3[01]))?/")
+_NUMERIC_ID = re.compile(r"(?:^|[/_=\-])\d{5,}(?:[/_.\-]|$)")
+_LONG_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){3,}", re.IGNORECASE)
+_HTML_SLUG = re.compile(r"/[a-z0-9]+(?:[-_][a-z0-9]+)+\.s?html?$", re.IGNORECASE)
+# Links that are never an article, however they look.
+_NOT_ARTICLE = re.compile(
+    r"/(?:tags?|topics?|authors?|category|categories|search|page/\d+|feeds?|rss|atom"
+    r"|wp-json|wp-content|login|signup|subscribe)(?:/|$)"
+    r"|\.(?:xml|rss|json|jpe?g|png|gif|webp|svg|pdf|css|js|ico|mp4|mp3|zip)$",
+    re.IGNORECASE,
+)
+
+
+def looks_like_article(url: str) -> bool:
+    """Whether a link's URL has the shape of an article page on a news site.
+
+    Date path segments (/2024/05/12/), a numeric id of five digits or more, a long hyphenated
+    slug, or an ``.html`` page named by a slug; never tags, authors, categories, searches,
+    pagination, feeds or files.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https", ""):
+        return False
+    path = parts.path
+    if _NOT_ARTICLE.search(path) or path in ("", "/"):
+        return False
+    if _DATE_PATH.search(path if path.endswith("/") else f"{path}/") and _has_leaf(path):
+        return True
+    segments = [segment for segment in path.split("/") if segment]
+    last = segments[-1] if segments else ""
+    if _NUMERIC_ID.search(last) or any(_NUMERIC_ID.fullmatch(s) for s in segments):
+        return True
+    return bool(_LONG_SLUG.fullmatch(last.rsplit(".", 1)[0]) or _HTML_SLUG.search(path))
+
+
+def _has_leaf(path: str) -> bool:
+    """A dated path names an article only with something after the date (not /2024/05/)."""
+    return bool(re.search(r"/(?:19|20)\d{2}/\d{1,2}(?:/\d{1,2})?/[^/]+", path))
+
+
 class GenericSite(Site):
     """A site known only by its base URL; every page is read by the generic layout."""
 
     layouts = ()
 
-    def __init__(self, base_url: str) -> None:
+    def __init__(self, base_url: str, timezone: ZoneInfo | None = None) -> None:
         host = (urlsplit(base_url).hostname or "").lower()
         self.name = site_name_for(host)
         self.default_base_url = base_url.rstrip("/")
         self.domains = (self.name,)
+        if timezone is not None:
+            self.timezone = timezone
 
     def article_id(self, url: str) -> str | None:
         """The canonical URL of an article page of this site, or None for other URLs."""
@@ -57,10 +106,38 @@ class GenericSite(Site):
             return None
         return canonical_url(url)
 
+    def article_url(self, url: str) -> str | None:
+        """The canonical URL of a link of this site that looks like an article, else None."""
+        if self.article_id(url) is None or not looks_like_article(url):
+            return None
+        return canonical_url(url)
+
     def sections(self, page: Page) -> list[Section]:
         """Sections found in the page's navigation by link text."""
-        return []
+        return self.navigation_sections(page)
 
     def popular(self, page: Page) -> list[PopularRank] | None:
         """A ranking list under a "Most Popular"-like heading, or None."""
-        return None
+        here = urlsplit(page.url).netloc
+
+        def is_target(href: str) -> bool:
+            url = page.absolute(href)
+            return urlsplit(url).netloc == here and self.article_url(url) is not None
+
+        ranked = popular_list(page.selector, is_target)
+        if ranked is None:
+            return None
+        ranks = []
+        for entry in ranked:
+            url = self.article_url(page.absolute(entry.href))
+            loader = PopularRankLoader()
+            loader.add_value("site", self.name)
+            loader.add_value("list_name", POPULAR_LIST)
+            loader.add_value("rank", entry.rank)
+            loader.add_value("title", entry.title)
+            loader.add_value("url", url)
+            loader.add_value("article_id", url)
+            loader.add_value("captured_at", page.crawled_at)
+            loader.add_value("source_url", page.url)
+            ranks.append(loader.load_item())
+        return ranks

@@ -1,4 +1,4 @@
-"""SiteSpider: homepage → sections → list pages → articles, plus the Most Popular snapshot.
+"""SiteSpider: homepage → sections → list pages → articles, feeds → articles, Most Popular.
 
 Callbacks stay thin: they build a :class:`~newsbot.page.Page`, hand it to the site's pure
 parsing code, and turn its outcome into requests, items, log lines and stats.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import AsyncIterator, Iterator
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 from urllib.parse import urlsplit
 
@@ -19,10 +19,20 @@ from twisted.python.failure import Failure
 
 from newsbot.browser import keep_on_site, wait_for_list_after
 from newsbot.distributed import worker_for
+from newsbot.extract.landmarks import POPULAR_HEADINGS
+from newsbot.feeds import FeedEntry, UnreadableFeed, advertised_feeds, feed_entries, rebase
 from newsbot.items import Article
 from newsbot.lost import ARTICLE_ID, KIND, SECTION, lost_pages
 from newsbot.page import Page
-from newsbot.sites.base import ParseError, Section, Site, missing_fields
+from newsbot.sites.base import (
+    GenericLayout,
+    ParseError,
+    Section,
+    Site,
+    Teaser,
+    missing_fields,
+    on_domains,
+)
 from newsbot.storage import LostArticle
 from newsbot.storage.crawler import crawler_store
 
@@ -33,6 +43,8 @@ DEFAULT_PAGES = 5  # list pages per section when -a pages= is not given
 ARTICLE_PRIORITY = 10
 LOST_ARTICLE_PRIORITY = 20  # articles lost by earlier crawls go first
 POPULAR_MODES = ("include", "only", "skip")
+# Where article links come from: section list pages, RSS/Atom feeds, or both.
+DISCOVER_MODES = ("sections", "feeds", "both")
 # Fields a reader relies on that a page may legitimately lack (an unsigned editorial has no
 # byline): the item is kept, and the gap is logged and counted.
 EXPECTED_ARTICLE_FIELDS = ("authors",)
@@ -44,7 +56,12 @@ COVERAGE_FIELDS = ("title", "published_at", "authors", "body", "section")
 class SiteSpider(scrapy.Spider):
     """Crawl one site's sections and Most Popular list; subclasses set ``name``."""
 
-    site: ClassVar[Site]
+    site: Site
+    # Whether the homepage's own article links are followed (besides its sections').
+    home_articles: ClassVar[bool] = False
+    # Whether a homepage without a ranking box means the site changed (a known site's) or
+    # is just how the site is (any site's).
+    expects_popular: ClassVar[bool] = True
 
     def __init__(
         self,
@@ -54,11 +71,12 @@ class SiteSpider(scrapy.Spider):
         since: str | None = None,
         popular: str | None = None,
         refresh: str | bool | None = None,
+        discover: str | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         given = {"base_url": base_url, "sections": sections, "pages": pages, "since": since}
-        given |= {"popular": popular, "refresh": refresh}
+        given |= {"popular": popular, "refresh": refresh, "discover": discover}
         # As asked, for the crawl-run record (Scrapyd passes every argument as a string).
         self.arguments = {key: str(value) for key, value in given.items() if value is not None}
         self.base_url = (base_url or self.site.default_base_url).rstrip("/")
@@ -66,12 +84,20 @@ class SiteSpider(scrapy.Spider):
             raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
         self.section_filter = _names(sections)
+        self.section_names = [part.strip() for part in (sections or "").split(",") if part.strip()]
         self.pages = _positive(pages, "pages") if pages not in (None, "") else DEFAULT_PAGES
         self.since = date.fromisoformat(since) if since else None
         self.popular = (popular or "include").lower()
         if self.popular not in POPULAR_MODES:
             raise ValueError(f"popular must be one of {', '.join(POPULAR_MODES)}, got {popular!r}")
         self.refresh = _flag(refresh, "refresh")
+        self.discover = (discover or "both").lower()
+        if self.discover not in DISCOVER_MODES:
+            modes = ", ".join(DISCOVER_MODES)
+            raise ValueError(f"discover must be one of {modes}, got {discover!r}")
+        # Each article once per crawl, whether listed, in a feed, or both.
+        self.requested_articles: set[str] = set()
+        self.requested_feeds: set[str] = set()
         self.given_up: set[str | None] = set()  # article ids lost too often; filled by start()
 
     @classmethod
@@ -88,19 +114,43 @@ class SiteSpider(scrapy.Spider):
         self.given_up = {lost.article_id for lost in lost_articles if lost.given_up}
         for lost in lost_articles:
             if not lost.given_up:
-                yield self._article(lost.url, lost.article_id, lost.section, LOST_ARTICLE_PRIORITY)
+                for request in self._article(
+                    lost.url, lost.article_id, lost.section, LOST_ARTICLE_PRIORITY, source="lost"
+                ):
+                    yield request
         yield self._follow(f"{self.base_url}/", "home", callback=self.parse_home)
+        if self.reads_feeds:
+            for feed in self.site.known_feeds(self.base_url, self.section_names):
+                for request in self._feed(feed.url, feed.section):
+                    yield request
+
+    @property
+    def reads_feeds(self) -> bool:
+        """Whether this crawl takes article links from feeds."""
+        return self.discover in ("feeds", "both") and self.popular != "only"
+
+    @property
+    def reads_sections(self) -> bool:
+        """Whether this crawl takes article links from section list pages."""
+        return self.discover in ("sections", "both") and self.popular != "only"
 
     # --- callbacks --------------------------------------------------------------------
 
-    def parse_home(self, response: Response) -> Iterator[Any]:
-        """Take the Most Popular snapshot and follow the wanted sections."""
+    async def parse_home(self, response: Response) -> AsyncIterator[Any]:
+        """Take the Most Popular snapshot, read the feeds, follow the wanted sections."""
         page = self._page(response)
         if page is None:
             return
         if self.popular != "skip":
-            yield from self._popular(page, rendered=False)
-        if self.popular == "only":
+            for result in self._popular(page, rendered=False):
+                yield result
+        if self.reads_feeds:
+            for advertised in advertised_feeds(page):
+                # Pages name the canonical host even when a mirror serves them.
+                url = rebase(advertised, self.base_url, self.site.domains)
+                for request in self._feed(url, self.site.feed_section(url)):
+                    yield request
+        if not self.reads_sections:
             return
         for section in self._wanted_sections(self.site.sections(page)):
             yield self._follow(
@@ -109,6 +159,74 @@ class SiteSpider(scrapy.Spider):
                 callback=self.parse_section,
                 cb_kwargs={"section": section.name, "page_number": 1},
             )
+        if self.home_articles:
+            # The homepage's teasers belong to no section: the article page says which.
+            listing = self.site.generic_list(page)
+            self._inc("articles/seen", len(listing.teasers))
+            async for request in self._wanted_articles(listing.teasers, None, True):
+                yield request
+
+    async def parse_feed(self, response: Response, section: str | None) -> AsyncIterator[Any]:
+        """Follow a feed's new articles of the wanted sections (see :meth:`_entry_section`)."""
+        try:
+            entries = feed_entries(response.body, response.url, self.site, self.base_url)
+        except UnreadableFeed as error:
+            self._fail(
+                "feeds/unreadable", "unreadable feed %s (%s): %s", response.url, error.reason, error
+            )
+            return
+        self._inc("feeds/read")
+        self._inc("feeds/entries", len(entries))
+        if not entries:  # a feed the site stopped filling, or moved
+            self._fail("feeds/empty", "feed %s lists no entry", response.url)
+        wanted: list[tuple[FeedEntry, str | None, bool]] = []
+        for entry in entries:
+            host = urlsplit(entry.url).hostname or ""
+            if entry.article_id is None or not on_domains(host, self.allowed_domains):
+                self._inc("feeds/not_articles")
+                continue
+            published = entry.published
+            if self.since and published and self._local_date(published) < self.since:
+                self._inc("feeds/older_than_since")
+                continue
+            keep, entry_section, check = self._entry_section(entry.categories, section)
+            if not keep:
+                self._inc("feeds/out_of_section")
+                continue
+            wanted.append((entry, entry_section, check))
+        known = await self._known_or_given_up([entry.article_id or "" for entry, _, _ in wanted])
+        for entry, entry_section, check in wanted:
+            if entry.article_id in known:
+                self._inc("articles/skipped_known")
+                continue
+            for request in self._article(
+                entry.url, entry.article_id, entry_section, ARTICLE_PRIORITY, check, "feeds"
+            ):
+                yield request
+
+    def _entry_section(
+        self, categories: tuple[str, ...], feed_section: str | None
+    ) -> tuple[bool, str | None, bool]:
+        """Whether a feed entry is wanted, its section, and whether its page must tell.
+
+        A per-section feed and the entry's categories name sections: the entry is wanted when
+        one of them is. With neither, and sections asked for, the article page's own section
+        decides after parsing.
+        """
+        if not self.section_filter:
+            return True, feed_section or (categories[0] if categories else None), False
+        named = [feed_section, *categories] if feed_section else list(categories)
+        if named:
+            matching = [name for name in named if self._wanted_name(name)]
+            return bool(matching), matching[0] if matching else None, False
+        return True, None, True
+
+    def _local_date(self, moment: datetime) -> date:
+        """The day ``moment`` falls on where the site is: teaser dates are the site's."""
+        return moment.astimezone(self.site.timezone).date()
+
+    def _wanted_name(self, section: str) -> bool:
+        return not self.section_filter or _key(section) in self.section_filter
 
     def parse_rendered_home(self, response: Response) -> Iterator[Any]:
         """The homepage again, rendered by the browser, for a script-built Most Popular list."""
@@ -128,10 +246,17 @@ class SiteSpider(scrapy.Spider):
         if page is None:
             return
         layout = self.site.list_layout(page)
-        if layout is None:
-            self._fail("layout_unknown/list", "no known list layout on %s", page.url)
-            return
-        listing = layout.parse_list(page)
+        if layout is not None:
+            listing = layout.parse_list(page)
+        else:
+            if self.site.layouts:  # a site with parsers whose lists changed: drift
+                self._fail(
+                    "layout_unknown/list",
+                    "no known list layout on %s: its article links are read generically",
+                    page.url,
+                )
+            self._inc("lists/generic")
+            listing = self.site.generic_list(page)
         self._inc("list_pages")
         # Every teaser counts, new, known or too old: a quiet re-run still sees articles.
         self._inc("articles/seen", len(listing.teasers))
@@ -143,24 +268,23 @@ class SiteSpider(scrapy.Spider):
             if self.since and teaser.published_on and teaser.published_on < self.since:
                 self._inc("teasers/older_than_since")
                 continue
-            if teaser.published_on is None:
+            if teaser.published_on is None and layout is not None:
                 self._fail(
                     "teasers/undated", "teaser without a date on %s: %s", page.url, teaser.url
                 )
             wanted.append(teaser)
         reached_since = len(wanted) < len(listing.teasers)
-        known = set() if self.refresh else await self._known([t.article_id for t in wanted])
-        if not self.refresh:  # given up after repeated losses: as good as known
-            known |= {t.article_id for t in wanted if t.article_id in self.given_up}
+        known = await self._known_or_given_up([t.article_id for t in wanted])
         for teaser in wanted:
             if teaser.article_id in known:
                 self._inc("articles/skipped_known")
                 continue
             # Articles before further list pages: the queue holds the articles of the pages
             # being read rather than of every list page walked so far.
-            yield self._article(teaser.url, teaser.article_id, section, ARTICLE_PRIORITY)
+            for request in self._article(teaser.url, teaser.article_id, section, ARTICLE_PRIORITY):
+                yield request
         # Lists run newest first: a page of known or too-old articles ends the news.
-        caught_up = bool(wanted) and len(known) == len(wanted)
+        caught_up = bool(wanted) and len(wanted) == len(known & {t.article_id for t in wanted})
         if caught_up:
             self._inc("sections/caught_up")
         if caught_up or reached_since or page_number >= self.pages or listing.next_url is None:
@@ -178,16 +302,59 @@ class SiteSpider(scrapy.Spider):
         return scrapy.Request(url, errback=self.request_failed, meta=meta, **kwargs)
 
     def _article(
-        self, url: str, article_id: str | None, section: str | None, priority: int
-    ) -> scrapy.Request:
-        return self._follow(
+        self,
+        url: str,
+        article_id: str | None,
+        section: str | None,
+        priority: int,
+        check_section: bool = False,
+        source: str = "lists",
+    ) -> Iterator[scrapy.Request]:
+        """The request for an article, unless this crawl already asked for it."""
+        if article_id is not None:
+            if article_id in self.requested_articles:
+                self._inc("articles/already_requested")
+                return
+            self.requested_articles.add(article_id)
+        self._inc(f"discovered/{source}")
+        cb_kwargs: dict[str, Any] = {"section": section}
+        if check_section and self.section_filter:
+            cb_kwargs["check_section"] = True
+        yield self._follow(
             url,
             "article",
             callback=self.parse_article,
-            cb_kwargs={"section": section},
+            cb_kwargs=cb_kwargs,
             priority=priority,
             meta={ARTICLE_ID: article_id, SECTION: section},
         )
+
+    def _feed(self, url: str, section: str | None) -> Iterator[scrapy.Request]:
+        """The request for a feed, unless this crawl already asked for it."""
+        if url in self.requested_feeds:
+            return
+        self.requested_feeds.add(url)
+        yield self._follow(url, "feed", callback=self.parse_feed, cb_kwargs={"section": section})
+
+    async def _wanted_articles(
+        self, teasers: list[Teaser], section: str | None, check_section: bool
+    ) -> AsyncIterator[scrapy.Request]:
+        """Requests for teasers that are new and not older than ``since``."""
+        wanted = [
+            t
+            for t in teasers
+            if not (self.since and t.published_on and t.published_on < self.since)
+        ]
+        self._inc("teasers/older_than_since", len(teasers) - len(wanted))
+        known = await self._known_or_given_up([t.article_id for t in wanted])
+        for teaser in wanted:
+            if teaser.article_id in known:
+                self._inc("articles/skipped_known")
+                continue
+            for request in self._article(
+                teaser.url, teaser.article_id, section, ARTICLE_PRIORITY, check_section, "home"
+            ):
+                yield request
 
     def request_failed(self, failure: Failure) -> None:
         """Errback of every request: count the lost page, and release its lease when distributed."""
@@ -197,15 +364,26 @@ class SiteSpider(scrapy.Spider):
         if worker is not None:
             worker.release(request)
 
-    def parse_article(self, response: Response, section: str | None) -> Iterator[Any]:
-        """Parse an article page with its layout's parser."""
+    def parse_article(
+        self, response: Response, section: str | None, check_section: bool = False
+    ) -> Iterator[Any]:
+        """Parse an article page with its layout's parser, else the generic one.
+
+        With ``check_section`` (an article found without a section), an article outside the
+        wanted sections is dropped, by the section its page names.
+        """
         page = self._page(response)
         if page is None:
             return
         layout = self.site.article_layout(page)
         if layout is None:
-            self._fail("layout_unknown/article", "no known article layout on %s", page.url)
-            return
+            if self.site.layouts:  # a site with parsers whose articles changed: drift
+                self._fail(
+                    "layout_unknown/article",
+                    "no known article layout on %s: it is read generically",
+                    page.url,
+                )
+            layout = self.site.fallback_layout
         try:
             article = layout.parse_article(page, None if layout.states_section else section)
         except ParseError as error:
@@ -213,7 +391,13 @@ class SiteSpider(scrapy.Spider):
             self._fail(f"parse_failed/Article/{error.reason}", "%s", error)
             return
         self._count_coverage(article)
+        if isinstance(layout, GenericLayout):
+            self._keep_on_crawled_host(article)
         article.section = article.section or section
+        if check_section and not self._wanted_name(article.section or ""):
+            self.logger.debug("Article %s is outside the wanted sections", page.url)
+            self._inc("articles/out_of_section")
+            return
         for name in missing_fields(article, EXPECTED_ARTICLE_FIELDS):
             self._fail(f"field_missing/Article/{name}", "article %s has no %s", page.url, name)
         self._inc(f"articles/{layout.name}")
@@ -221,9 +405,25 @@ class SiteSpider(scrapy.Spider):
 
     # --- helpers ------------------------------------------------------------------------
 
+    def _keep_on_crawled_host(self, article: Article) -> None:
+        """Move a generically read article's URL onto the crawled host, as feed links are.
+
+        The generic reader takes the page's canonical link, which names the site's own host
+        even when a mirror or a replica serves the page.
+        """
+        if not isinstance(article.url, str):
+            return
+        url = rebase(article.url, self.base_url, self.site.domains)
+        if url != article.url:
+            article.url = url
+            article.article_id = self.site.article_id(url) or article.article_id
+
     def _popular(self, page: Page, rendered: bool) -> Iterator[Any]:
         ranks = self.site.popular(page)
-        if ranks is None:
+        if ranks is None and not self.expects_popular:
+            self.logger.info("No ranking box on %s", page.url)
+            self._inc("popular/absent")
+        elif ranks is None:
             self._fail("popular/not_found", "no 'Most Popular' heading on %s", page.url)
         elif ranks:
             if len(ranks) != 10:
@@ -247,7 +447,7 @@ class SiteSpider(scrapy.Spider):
                     "playwright": True,
                     "playwright_page_methods": [
                         wait_for_list_after(
-                            "Most Popular",
+                            POPULAR_HEADINGS,
                             self.settings.getfloat("NEWSBOT_POPULAR_RENDER_TIMEOUT", 10.0),
                         )
                     ],
@@ -271,6 +471,13 @@ class SiteSpider(scrapy.Spider):
                 ", ".join(s.name for s in sections),
             )
         return wanted
+
+    async def _known_or_given_up(self, article_ids: list[str]) -> set[str]:
+        """Ids not to fetch: stored already, or given up after repeated losses (see refresh)."""
+        if self.refresh:
+            return set()
+        known = await self._known(article_ids)
+        return known | {i for i in article_ids if i in self.given_up}
 
     async def _known(self, article_ids: list[str]) -> set[str]:
         """Ids already in the database (queried in a thread; an outage means "none known")."""
