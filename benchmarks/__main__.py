@@ -135,7 +135,8 @@ def newsbot_crawl(base: str, workdir: Path) -> dict[str, Any]:
     rss = run_process(
         # Section lists only: the bare spider does not read feeds (the 2023 replica has none).
         [sys.executable, "-m", "scrapy", "crawl", "koreaherald", "-a", f"base_url={base}",
-         "-a", "pages=100000", "-a", "discover=sections", *ENGINE, "-s", f"NEWSBOT_STATS_FILE={stats_file}"],
+         "-a", "pages=100000", "-a", "discover=sections", *ENGINE,
+         "-s", f"NEWSBOT_STATS_FILE={stats_file}"],
         REPO, env,
     )  # fmt: skip
     stats: dict[str, Any] = json.loads(stats_file.read_text())

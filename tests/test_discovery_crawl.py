@@ -121,7 +121,12 @@ def test_since_and_stored_articles_apply_to_feed_entries(tmp_path):
 
 
 def test_sections_filter_feed_entries_and_a_lost_feed_is_counted(tmp_path):
-    with serving_site(redesigned_herald()) as site:
+    site = redesigned_herald()
+    # The homepage also advertises a feed it does not serve: the site says it is there.
+    content_type, home = site.pages["/"]
+    advertised = '<link rel="alternate" type="application/rss+xml" href="/rss/world">'
+    site.pages["/"] = (content_type, home.replace("</head>", f"{advertised}</head>"))
+    with serving_site(site):
         stats, log, report = run(
             "koreaherald", site.base_url, tmp_path,
             "-a", "discover=feeds", "-a", "sections=National", "-a", "popular=skip",
@@ -131,10 +136,15 @@ def test_sections_filter_feed_entries_and_a_lost_feed_is_counted(tmp_path):
     assert set(article_requests(site)) == {"10000001", "10000002", "10000006"}
     assert stats["newsbot/feeds/out_of_section"] == 1
     assert site.requested["/rss/kh_National"] == 1
+    # A feed only newsbot expected is missing, not lost: no article goes with it.
+    assert stats["newsbot/feeds/missing"] == 1
+    assert "no feed at " in log
+    # The advertised one is a lost page, like any page the site links to and fails to serve.
+    assert site.requested["/rss/world"] == 1
     assert stats["newsbot/lost/feed/http_404"] == 1
-    assert {"url": f"{site.base_url}/rss/kh_National", "kind": "feed", "reason": "http_404"} in (
-        report["lost_pages"]
-    )
+    assert report["lost_pages"] == [
+        {"url": f"{site.base_url}/rss/world", "kind": "feed", "reason": "http_404"}
+    ]
     checks = {c["check"]: c for c in report["checks"]}
     assert checks["Lost pages/No page is lost"]["status"] == "FAILED"
     assert "feed/http_404: 1" in checks["Lost pages/No page is lost"]["message"]

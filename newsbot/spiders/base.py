@@ -43,6 +43,8 @@ DEFAULT_PAGES = 5  # list pages per section when -a pages= is not given
 ARTICLE_PRIORITY = 10
 LOST_ARTICLE_PRIORITY = 20  # articles lost by earlier crawls go first
 POPULAR_MODES = ("include", "only", "skip")
+# Request meta: a feed the site module knows of, not one the homepage advertises.
+GUESSED_FEED = "newsbot_guessed_feed"
 # Where article links come from: section list pages, RSS/Atom feeds, or both.
 DISCOVER_MODES = ("sections", "feeds", "both")
 # Fields a reader relies on that a page may legitimately lack (an unsigned editorial has no
@@ -121,7 +123,7 @@ class SiteSpider(scrapy.Spider):
         yield self._follow(f"{self.base_url}/", "home", callback=self.parse_home)
         if self.reads_feeds:
             for feed in self.site.known_feeds(self.base_url, self.section_names):
-                for request in self._feed(feed.url, feed.section):
+                for request in self._feed(feed.url, feed.section, guessed=True):
                     yield request
 
     @property
@@ -329,12 +331,23 @@ class SiteSpider(scrapy.Spider):
             meta={ARTICLE_ID: article_id, SECTION: section},
         )
 
-    def _feed(self, url: str, section: str | None) -> Iterator[scrapy.Request]:
-        """The request for a feed, unless this crawl already asked for it."""
+    def _feed(
+        self, url: str, section: str | None, guessed: bool = False
+    ) -> Iterator[scrapy.Request]:
+        """The request for a feed, unless this crawl already asked for it.
+
+        ``guessed``: a feed the site module knows of, not one the homepage advertises.
+        """
         if url in self.requested_feeds:
             return
         self.requested_feeds.add(url)
-        yield self._follow(url, "feed", callback=self.parse_feed, cb_kwargs={"section": section})
+        yield self._follow(
+            url,
+            "feed",
+            callback=self.parse_feed,
+            cb_kwargs={"section": section},
+            meta={GUESSED_FEED: guessed},
+        )
 
     async def _wanted_articles(
         self, teasers: list[Teaser], section: str | None, check_section: bool
@@ -359,7 +372,12 @@ class SiteSpider(scrapy.Spider):
     def request_failed(self, failure: Failure) -> None:
         """Errback of every request: count the lost page, and release its lease when distributed."""
         request = failure.request  # type: ignore[attr-defined]
-        lost_pages(self.crawler).failed(request, failure.value or Exception("unknown"))
+        if request.meta.get(GUESSED_FEED) and _status(failure) in (404, 410):
+            # A feed the site module expected but the site does not serve (or no longer does):
+            # no article is lost with it, as the section lists remain; counted, not a loss.
+            self._fail("feeds/missing", "no feed at %s (HTTP %s)", request.url, _status(failure))
+        else:
+            lost_pages(self.crawler).failed(request, failure.value or Exception("unknown"))
         worker = worker_for(self.crawler)
         if worker is not None:
             worker.release(request)
@@ -528,6 +546,12 @@ class SiteSpider(scrapy.Spider):
     def _fail(self, key: str, message: str, *args: Any) -> None:
         self.logger.warning(message, *args)
         self._inc(key)
+
+
+def _status(failure: Failure) -> int | None:
+    """The HTTP status of a failed request's response, if it got one."""
+    response = getattr(failure.value, "response", None)
+    return response.status if isinstance(response, Response) else None
 
 
 def _key(name: str) -> str:
