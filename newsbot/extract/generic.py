@@ -1,21 +1,173 @@
 """Generic article extraction: any article page, read without class or id names.
 
-Structured data first (JSON-LD, microdata, meta tags, ``<time datetime>``), then visible text
-(the ``<h1>``, a byline, dates printed in the page), the body through trafilatura with
-newsbot's own paragraph cleaning. Every field says where it came from in ``provenance``.
+Structured data first (JSON-LD, microdata, meta tags, Dublin Core, ``<time datetime>``), then
+visible text (the ``<h1>``, a byline, dates printed near them), the body through trafilatura
+with newsbot's own paragraph cleaning. Every filled field says where it came from in
+``Article.provenance``; the sources are:
+
+=============== ==================================================================
+``jsonld``      a JSON-LD article object (``@graph``, arrays and main entities opened)
+``microdata``   ``itemprop`` attributes (headline, author, datePublished, …)
+``meta``        ``og:``, ``article:``, ``twitter:`` and plain ``<meta name>`` tags
+``dublincore``  ``dc.*`` / ``dcterms.*`` meta tags (any case)
+``breadcrumb``  a BreadcrumbList (JSON-LD) or a ``nav`` labelled "breadcrumb"
+``time``        a ``<time datetime>`` element
+``h1``          the visible headline
+``title``       the document's ``<title>``
+``byline``      a visible "By …" line, ``rel="author"`` links, ``mailto:`` names
+``text``        visible text near the headline (printed dates, a wire dateline "(AP)")
+``trafilatura`` the body as trafilatura finds it
+``htmldate``    htmldate's guess, the last resort for the publication date
+``crawl``       the section the crawl reached the page from
+=============== ==================================================================
+
+A date read from a source that gives only the day is midnight in the site's zone and its
+provenance ends in ``/date_only`` (``"meta/date_only"``).
+
+The generic path reads tags, structured data, ``itemprop``/``rel``/ARIA attributes and visible
+text only, never class or id names: nobody here wrote the markup. trafilatura, which finds
+the body, is a library with its own (site-independent) heuristics.
+
+extruct is not used for JSON-LD, microdata or Open Graph: the JSON-LD reader in
+:mod:`newsbot.extract.jsonld` already survives hostile input (50,000-deep nesting, odd
+``@type`` values), and the few microdata and meta properties needed are read in one pass over
+the tree already parsed, where extruct would serialise and re-parse the page per syntax.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import copy
+import difflib
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
-from newsbot.items import Article
+import trafilatura
+from lxml import etree
+
+from newsbot.extract.bylines import authors_from_byline
+from newsbot.extract.dates import FoundDate, parse_date
+from newsbot.extract.jsonld import ARTICLE_TYPES, author_names, type_names
+from newsbot.extract.text import HIDDEN_TAGS, clean_text, visible_text
+from newsbot.items import Article, Image
 from newsbot.loaders import ArticleLoader
+from newsbot.sanitize import is_damaged
 from newsbot.sites.base import require_article_fields
 
 if TYPE_CHECKING:
     from newsbot.page import Page
     from newsbot.sites.base import Site
+
+logger = logging.getLogger(__name__)
+_UTC = ZoneInfo("UTC")
+
+# Meta tag names (lower case) in order of preference, per field.
+_META_TITLE = ("og:title", "twitter:title")
+_META_AUTHORS = ("author", "article:author", "byl", "sailthru.author", "parsely-author")
+_META_PUBLISHED = (
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "published_time",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "date",
+)
+_META_UPDATED = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "article:updated_time",
+    "datemodified",
+    "lastmod",
+    "last-modified",
+)
+_META_SECTION = ("article:section", "og:article:section", "parsely-section")
+_DC_TITLE = ("dc.title", "dcterms.title")
+_DC_AUTHORS = ("dc.creator", "dcterms.creator", "dc.contributor")
+_DC_PUBLISHED = (
+    "dcterms.created",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.date",
+    "dc.date",
+)
+_DC_UPDATED = ("dcterms.modified", "dc.date.modified")
+
+# Title separators before a site name: "Headline - Site", "Headline | Site".
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—:·•»]|::)\s+")
+_BYLINE_START = re.compile(r"^\s*(?:written\s+by|words\s+by|reported\s+by|by)[:\s]\s*(?=\S)", re.I)
+# Where a byline stops: a date, a "Published"/"Updated" label, a bar or a new sentence.
+_BYLINE_END = re.compile(
+    r"\s*(?:\||•|·|\bpublished\b|\bupdated\b|\bposted\b|\bon\s+(?=[A-Z][a-z]+\.?\s+\d)"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},"
+    r"|\b\d{4}[-./]\d{1,2}[-./]\d{1,2}|\b\d{1,2}:\d{2}).*$",
+    re.I | re.S,
+)
+# Job titles after a name: "Jane Doe, Staff Writer", "Staff Reporter Kim".
+_JOB_TITLE = re.compile(
+    r"(?:,\s*)?\b(?:staff|senior|chief|special|contributing|associated)?\s*"
+    r"(?:writer|reporter|correspondent|editor|columnist|contributor)s?\b",
+    re.I,
+)
+_URLISH = re.compile(r"https?://|www\.|\.com\b|/", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+_WIRES = {
+    "ap": "AP",
+    "associated press": "AP",
+    "the associated press": "AP",
+    "reuters": "Reuters",
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "yonhap": "Yonhap",
+    "yonhap news agency": "Yonhap",
+    "upi": "UPI",
+    "dpa": "dpa",
+    "bloomberg": "Bloomberg",
+    "xinhua": "Xinhua",
+    "kyodo": "Kyodo",
+}
+# A wire dateline at the start of a story: "SEOUL (AP) —", "(Reuters) -".
+_WIRE_DATELINE = re.compile(
+    r"^[^()\n]{0,60}\((AP|Reuters|AFP|Yonhap|UPI|Xinhua|Kyodo|dpa|Bloomberg)\)\s*[-—–:]"
+)
+# How many visible text nodes after the headline a byline or printed date may be.
+_NEAR_HEADLINE = 40
+_MAX_NAME_WORDS = 6
+_UPDATED_LABEL = re.compile(r"\b(?:updated|modified|last\s+updated|edited)\b", re.I)
+_BREADCRUMB_LABEL = re.compile(r"breadcrumb", re.I)
+
+
+@dataclass
+class _Sources:
+    """What a page states about itself, read once: structured data, meta and microdata."""
+
+    article: dict[str, Any]
+    breadcrumb: dict[str, Any] | None
+    meta: dict[str, list[str]]
+    microdata: dict[str, list[Any]]
+    site_names: list[str] = field(default_factory=list)
+
+    def first_meta(self, names: Iterable[str]) -> str | None:
+        for name in names:
+            for value in self.meta.get(name, ()):
+                cleaned = clean_text(value)
+                if cleaned:
+                    return cleaned
+        return None
+
+    def all_meta(self, names: Iterable[str]) -> list[str]:
+        return [value for name in names for value in self.meta.get(name, ())]
 
 
 def extract_article(page: Page, *, site: Site, section: str | None = None) -> Article:
@@ -24,11 +176,541 @@ def extract_article(page: Page, *, site: Site, section: str | None = None) -> Ar
     ``url`` is the page's canonical link when it points to the site, else the page's URL;
     ``article_id`` is ``site.article_id(url)``; undated zones take ``site.timezone``.
     """
+    root = page.selector.root
+    sources = _read_sources(page, root)
+    provenance: dict[str, str] = {}
+    headings = _headings(root)
+    url = _article_url(page, sources, site)
+
     loader = ArticleLoader()
-    loader.add_value("url", page.url)
-    loader.add_value("article_id", site.article_id(page.url))
+    loader.add_value("url", url)
+    loader.add_value("article_id", site.article_id(url))
     loader.add_value("site", site.name)
     loader.add_value("layout", "generic")
-    loader.add_value("section", section)
     loader.add_value("crawled_at", page.crawled_at)
-    return require_article_fields(loader.load_item(), page)
+
+    title, heading = _title(root, sources, headings, provenance)
+    loader.add_value("title", title)
+    paragraphs = _body(root, page.url, sources, provenance)
+    loader.add_value("body", paragraphs)
+    first_paragraph = paragraphs[0] if paragraphs else None
+    loader.add_value("authors", _authors(root, sources, heading, first_paragraph, provenance))
+    published, updated = _dates(root, sources, heading, site.timezone, provenance)
+    if published is None:
+        published = _htmldate(root, site.timezone, provenance)
+    loader.add_value("published_at", published)
+    loader.add_value("updated_at", updated)
+    found_section = _section(root, sources, title, provenance)
+    if found_section is None and clean_text(section):
+        found_section, provenance["section"] = section, "crawl"
+    loader.add_value("section", found_section)
+    loader.add_value("images", _images(page, sources))
+    article: Article = loader.load_item()
+    article.provenance = {
+        name: source for name, source in provenance.items() if getattr(article, name)
+    }
+    return require_article_fields(article, page)
+
+
+# --- sources ----------------------------------------------------------------------------
+
+
+def _read_sources(page: Page, root: Any) -> _Sources:
+    objects = page.json_ld
+    article = next((obj for obj in objects if type_names(obj.get("@type")) & ARTICLE_TYPES), None)
+    breadcrumb = next(
+        (obj for obj in objects if "BreadcrumbList" in type_names(obj.get("@type"))), None
+    )
+    meta: dict[str, list[str]] = {}
+    for element in root.iter("meta"):
+        key = element.get("property") or element.get("name")
+        content = element.get("content")
+        if key and content:
+            meta.setdefault(key.strip().lower(), []).append(content)
+    microdata: dict[str, list[Any]] = {}
+    for element in root.xpath("//*[@itemprop]"):
+        for prop in element.get("itemprop", "").split():
+            microdata.setdefault(prop, []).append(element)
+    sources = _Sources(article or {}, breadcrumb, meta, microdata)
+    publisher = (article or {}).get("publisher")
+    names = [sources.first_meta(("og:site_name", "application-name", "twitter:site"))]
+    names += author_names(publisher) if isinstance(publisher, dict | str) else []
+    sources.site_names = [name.lstrip("@") for name in names if name]
+    return sources
+
+
+def _string(value: Any) -> str | None:
+    """A JSON-LD value as clean text; damaged strings (lone surrogates) count as absent."""
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, dict):
+        value = value.get("name") or value.get("@value")
+    if isinstance(value, str) and not is_damaged(value):
+        return clean_text(value)
+    return None
+
+
+def _microdata_value(element: Any) -> str | None:
+    """An itemprop's value as microdata defines it: content, datetime, href/src, else text."""
+    for attribute in ("content", "datetime"):
+        value = element.get(attribute)
+        if value:
+            return clean_text(value)
+    if element.get("itemscope") is not None:
+        names = element.xpath(".//*[@itemprop='name']")
+        if names:
+            return _microdata_value(names[0])
+    return clean_text(visible_text(element))
+
+
+def _microdata(sources: _Sources, prop: str) -> list[str]:
+    values = (_microdata_value(element) for element in sources.microdata.get(prop, ()))
+    return [value for value in values if value]
+
+
+# --- title -------------------------------------------------------------------------------
+
+
+def _headings(root: Any) -> list[tuple[Any, str]]:
+    """Visible ``<h1>`` elements with their text, in document order."""
+    found = []
+    for element in root.iter("h1"):
+        if any(ancestor.tag in HIDDEN_TAGS for ancestor in element.iterancestors()):
+            continue
+        text = clean_text(visible_text(element))
+        if text:
+            found.append((element, text))
+    return found
+
+
+def _title(
+    root: Any, sources: _Sources, headings: list[tuple[Any, str]], provenance: dict[str, str]
+) -> tuple[str | None, Any]:
+    """The headline and the ``<h1>`` element that shows it (None when there is none)."""
+    candidates: list[tuple[str | None, str]] = [
+        (_string(sources.article.get("headline")), "jsonld"),
+        (_string(sources.article.get("name")), "jsonld"),
+        (next(iter(_microdata(sources, "headline")), None), "microdata"),
+        (sources.first_meta(_META_TITLE), "meta"),
+        (sources.first_meta(_DC_TITLE), "dublincore"),
+    ]
+    structured = next(((text, source) for text, source in candidates if text), None)
+    heading = _best_heading(headings, structured[0] if structured else None)
+    if structured is not None:
+        text, source = structured
+        stripped = _strip_site_name(text, sources.site_names, heading[1] if heading else None)
+        provenance["title"] = source
+        return stripped, heading[0] if heading else None
+    if heading is not None:
+        provenance["title"] = "h1"
+        return heading[1], heading[0]
+    document_title = clean_text(" ".join(root.xpath("//head/title//text()")))
+    if document_title:
+        provenance["title"] = "title"
+        return _strip_site_name(document_title, sources.site_names, None), None
+    return None, None
+
+
+def _best_heading(headings: list[tuple[Any, str]], reference: str | None) -> Any:
+    """The ``<h1>`` closest to the structured headline; the first when there is none."""
+    if not headings:
+        return None
+    if reference is None or len(headings) == 1:
+        return headings[0]
+    wanted = reference.lower()
+    return max(
+        headings,
+        key=lambda heading: difflib.SequenceMatcher(None, heading[1].lower(), wanted).ratio(),
+    )
+
+
+def _strip_site_name(title: str, site_names: list[str], heading: str | None) -> str:
+    """Drop a " - Site" or "Site | " part from a headline.
+
+    The visible headline decides when it is a part of the title; otherwise a part that
+    names the site (og:site_name, the publisher) is dropped.
+    """
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2:
+        return title
+    if heading is not None and heading != title and heading in title:
+        return heading
+    names = {_squash(name) for name in site_names if _squash(name)}
+    if not names:
+        return title
+    while len(parts) > 1 and _names_site(parts[-1], names):
+        parts.pop()
+    while len(parts) > 1 and _names_site(parts[0], names):
+        parts.pop(0)
+    separators = _TITLE_SEPARATORS.findall(title)
+    kept = parts[0]
+    start = title.find(parts[0])
+    end = title.rfind(parts[-1]) + len(parts[-1])
+    if start >= 0 and end > start:
+        kept = title[start:end]
+    return kept if separators else title
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"[\W_]+", "", text.lower()).removeprefix("the")
+
+
+def _names_site(part: str, names: set[str]) -> bool:
+    squashed = _squash(part)
+    return bool(squashed) and any(
+        squashed == name or squashed in name or name in squashed for name in names
+    )
+
+
+# --- authors -----------------------------------------------------------------------------
+
+
+def _authors(
+    root: Any,
+    sources: _Sources,
+    heading: Any,
+    first_paragraph: str | None,
+    provenance: dict[str, str],
+) -> list[str]:
+    structured: list[tuple[list[str], str]] = [
+        (author_names(sources.article.get("author")), "jsonld"),
+        (_microdata(sources, "author"), "microdata"),
+        (sources.all_meta(_META_AUTHORS), "meta"),
+        (sources.all_meta(_DC_AUTHORS), "dublincore"),
+    ]
+    publisher = {_squash(name) for name in sources.site_names}
+    for values, source in structured:
+        # A publisher named as the author ("The Korea Herald") is no person: look further.
+        names = [name for name in _names(values) if _squash(name) not in publisher]
+        if names:
+            provenance["authors"] = source
+            return names
+    names = _names(_visible_byline(root, heading))
+    if names:
+        provenance["authors"] = "byline"
+        return names
+    dateline = _WIRE_DATELINE.match(first_paragraph or "")
+    if dateline:
+        provenance["authors"] = "text"
+        return [_WIRES[dateline.group(1).lower()]]
+    return []
+
+
+def _names(values: Iterable[str]) -> list[str]:
+    """People's names from bylines or author values, in order, without duplicates."""
+    names: list[str] = []
+    for value in values:
+        if not isinstance(value, str) or is_damaged(value):
+            continue
+        text = _BYLINE_START.sub("", clean_text(_EMAIL.sub(" ", value)) or "")
+        text = _BYLINE_END.sub("", text)
+        text = re.sub(r"\(\s*\)", " ", text)
+        for name in authors_from_byline(text):
+            cleaned = clean_text(_JOB_TITLE.sub(" ", name).strip(" ,;:-–—"))
+            if cleaned is None or _URLISH.search(cleaned) or not re.search(r"[^\W\d_]", cleaned):
+                continue
+            if len(cleaned.split()) > _MAX_NAME_WORDS:
+                continue
+            cleaned = _WIRES.get(cleaned.lower(), cleaned)
+            if cleaned not in names:
+                names.append(cleaned)
+    return names
+
+
+def _visible_byline(root: Any, heading: Any) -> list[str]:
+    """Author names the reader sees: rel=author links, or a "By …" line near the headline."""
+    linked = [
+        visible_text(link)
+        for link in root.xpath(
+            "//body//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
+        )
+    ]
+    if any(clean_text(name) for name in linked):
+        return linked
+    for text in _texts_after(root, heading):
+        if _BYLINE_START.match(text):
+            return [text]
+    for link in root.xpath("//body//a[starts-with(@href, 'mailto:')]"):
+        name = clean_text(visible_text(link))
+        if name and "@" not in name:
+            return [name]
+    return []
+
+
+def _texts_after(root: Any, heading: Any, window: int = _NEAR_HEADLINE) -> Iterator[str]:
+    """Visible text nodes after the headline (from the top of the body without one)."""
+    start = heading if heading is not None else next(iter(root.iter("body")), None)
+    if start is None:
+        return
+    count = 0
+    for text in start.xpath("following::text()" if heading is not None else ".//text()"):
+        parent = text.getparent()
+        if parent is None or not isinstance(parent.tag, str) or parent.tag in HIDDEN_TAGS:
+            continue
+        if any(ancestor.tag in HIDDEN_TAGS for ancestor in parent.iterancestors()):
+            continue
+        cleaned = clean_text(str(text))
+        if not cleaned:
+            continue
+        yield cleaned
+        count += 1
+        if count >= window:
+            return
+
+
+# --- dates -------------------------------------------------------------------------------
+
+
+def _dates(
+    root: Any, sources: _Sources, heading: Any, tz: ZoneInfo, provenance: dict[str, str]
+) -> tuple[datetime | None, datetime | None]:
+    published_candidates: list[tuple[Iterable[str | None], str]] = [
+        ([_string(sources.article.get("datePublished"))], "jsonld"),
+        ([_string(sources.article.get("dateCreated"))], "jsonld"),
+        (_microdata(sources, "datePublished"), "microdata"),
+        (sources.all_meta(_META_PUBLISHED), "meta"),
+        (sources.all_meta(_DC_PUBLISHED), "dublincore"),
+    ]
+    updated_candidates: list[tuple[Iterable[str | None], str]] = [
+        ([_string(sources.article.get("dateModified"))], "jsonld"),
+        (_microdata(sources, "dateModified"), "microdata"),
+        (sources.all_meta(_META_UPDATED), "meta"),
+        (sources.all_meta(_DC_UPDATED), "dublincore"),
+    ]
+    published = _first_date(published_candidates, tz, "published_at", provenance)
+    updated = _first_date(updated_candidates, tz, "updated_at", provenance)
+    if published is None:
+        published = _time_element(root, tz, provenance)
+    if published is None or updated is None:
+        printed_published, printed_updated = _printed_dates(root, heading, tz)
+        if published is None and printed_published is not None:
+            published = _note(printed_published, "text", "published_at", provenance)
+        if updated is None and printed_updated is not None:
+            updated = _note(printed_updated, "text", "updated_at", provenance)
+    return published, updated
+
+
+def _note(found: FoundDate, source: str, name: str, provenance: dict[str, str]) -> datetime:
+    provenance[name] = f"{source}/date_only" if found.date_only else source
+    return found.moment
+
+
+def _first_date(
+    candidates: list[tuple[Iterable[str | None], str]],
+    tz: ZoneInfo,
+    name: str,
+    provenance: dict[str, str],
+) -> datetime | None:
+    for values, source in candidates:
+        for value in values:
+            found = parse_date(value, tz)
+            if found is not None:
+                return _note(found, source, name, provenance)
+    return None
+
+
+def _time_element(root: Any, tz: ZoneInfo, provenance: dict[str, str]) -> datetime | None:
+    for element in root.xpath("//body//time[@datetime]"):
+        found = parse_date(element.get("datetime"), tz)
+        if found is not None:
+            return _note(found, "time", "published_at", provenance)
+    return None
+
+
+def _printed_dates(
+    root: Any, heading: Any, tz: ZoneInfo
+) -> tuple[FoundDate | None, FoundDate | None]:
+    """Dates printed near the headline: the first is the publication date.
+
+    A date labelled "Updated" (in its own text or the text before it) is the revision's.
+    """
+    published: FoundDate | None = None
+    updated: FoundDate | None = None
+    previous = ""
+    for text in _texts_after(root, heading):
+        found = parse_date(text, tz)
+        if found is not None:
+            is_update = bool(_UPDATED_LABEL.search(text) or _UPDATED_LABEL.search(previous))
+            if is_update and updated is None:
+                updated = found
+            elif published is None and not is_update:
+                published = found
+            if published is not None and updated is not None:
+                break
+        previous = text
+    return published, updated
+
+
+def _htmldate(root: Any, tz: ZoneInfo, provenance: dict[str, str]) -> datetime | None:
+    """The original date as htmldate guesses it: the last resort for undated pages."""
+    # Imported here: htmldate is only needed for pages nothing else dates (its import is slow).
+    from htmldate import find_date
+
+    try:
+        guessed = find_date(copy.deepcopy(root), original_date=True, extensive_search=False)
+    except (ValueError, TypeError) as error:
+        logger.debug("htmldate failed: %s", error)
+        return None
+    found = parse_date(guessed, tz)
+    return _note(found, "htmldate", "published_at", provenance) if found else None
+
+
+# --- body, section, images, url -----------------------------------------------------------
+
+
+def _body(root: Any, url: str, sources: _Sources, provenance: dict[str, str]) -> list[str]:
+    """The article's paragraphs: trafilatura's text, each paragraph cleaned, empty ones dropped.
+
+    Lines trafilatura keeps although a reader sees them as page furniture (a "By …" line, a
+    "Published: …" line) are dropped too.
+    """
+    # trafilatura prunes the tree it is given: it gets a copy (copying costs far less than
+    # parsing the HTML again), and the page stays intact for the other fields.
+    try:
+        result = trafilatura.bare_extraction(
+            copy.deepcopy(root),
+            url=url,
+            with_metadata=False,
+            include_comments=False,
+            favor_precision=True,
+        )
+    except (ValueError, TypeError, etree.LxmlError) as error:
+        logger.warning("trafilatura could not read %s: %s", url, error)
+        result = None
+    text = getattr(result, "text", None) if result is not None else None
+    paragraphs = [p for p in _paragraphs(text) if not _is_furniture(p)]
+    if paragraphs:
+        provenance["body"] = "trafilatura"
+        return paragraphs
+    article_body = sources.article.get("articleBody")
+    if isinstance(article_body, str) and not is_damaged(article_body):
+        paragraphs = _paragraphs(article_body)
+        if paragraphs:
+            provenance["body"] = "jsonld"
+            return paragraphs
+    return []
+
+
+def _paragraphs(text: str | None) -> list[str]:
+    cleaned = (clean_text(line) for line in (text or "").split("\n"))
+    return [line for line in cleaned if line]
+
+
+_DATE_LABEL = re.compile(r"^(?:published|updated|posted|last\s+updated|modified)\b", re.I)
+_FURNITURE_WORDS = 15
+
+
+def _is_furniture(paragraph: str) -> bool:
+    """A short byline or date line, not a sentence of the story ("By the way, …" is kept)."""
+    if len(paragraph.split()) > _FURNITURE_WORDS:
+        return False
+    if _DATE_LABEL.match(paragraph):
+        return parse_date(paragraph, _UTC) is not None
+    if _BYLINE_START.match(paragraph):
+        names = _names([paragraph])
+        return bool(names) and all(_looks_like_name(name) for name in names)
+    return False
+
+
+def _looks_like_name(name: str) -> bool:
+    """Every word capitalised, as names are ("Kim So-hyun", "AP"); "the end" is not."""
+    return all(word[:1].isupper() for word in name.split())
+
+
+def _section(
+    root: Any, sources: _Sources, title: str | None, provenance: dict[str, str]
+) -> str | None:
+    section = _string(sources.article.get("articleSection"))
+    if section:
+        provenance["section"] = "jsonld"
+        return section
+    section = sources.first_meta(_META_SECTION)
+    if section:
+        provenance["section"] = "meta"
+        return section
+    section = _breadcrumb_section(root, sources, title)
+    if section:
+        provenance["section"] = "breadcrumb"
+    return section
+
+
+def _breadcrumb_section(root: Any, sources: _Sources, title: str | None) -> str | None:
+    """The last crumb before the article itself."""
+    crumbs: list[str] = []
+    if sources.breadcrumb is not None:
+        elements = sources.breadcrumb.get("itemListElement")
+        entries = (
+            [entry for entry in elements if isinstance(entry, dict)]
+            if isinstance(elements, list)
+            else []
+        )
+        entries.sort(key=lambda entry: _position(entry.get("position")))
+        for entry in entries:
+            name = _string(entry.get("name")) or _string(entry.get("item"))
+            if name:
+                crumbs.append(name)
+    if not crumbs:
+        for nav in root.xpath("//body//*[@aria-label]"):
+            if _BREADCRUMB_LABEL.search(nav.get("aria-label", "")):
+                links = (clean_text(visible_text(link)) for link in nav.iter("a"))
+                crumbs = [link for link in links if link]
+                if crumbs:
+                    break
+    if crumbs and title and _squash(crumbs[-1]) == _squash(title):
+        crumbs.pop()
+    return crumbs[-1] if len(crumbs) > 1 or (crumbs and not _is_home(crumbs[0])) else None
+
+
+def _position(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+def _is_home(name: str) -> bool:
+    return name.lower() in {"home", "homepage", "start", "front page"}
+
+
+def _images(page: Page, sources: _Sources) -> list[Image]:
+    images: list[Image] = []
+    seen: set[str] = set()
+
+    def add(url: Any, caption: Any = None) -> None:
+        if isinstance(url, str) and url.strip() and not is_damaged(url):
+            absolute = page.absolute(url)
+            if absolute.startswith(("http://", "https://")) and absolute not in seen:
+                seen.add(absolute)
+                images.append({"url": absolute, "caption": _string(caption)})
+
+    for value in _as_list(sources.article.get("image")):
+        if isinstance(value, dict):
+            add(value.get("url") or value.get("contentUrl"), value.get("caption"))
+        else:
+            add(value)
+    for url in sources.all_meta(("og:image", "og:image:url", "og:image:secure_url")):
+        add(url)
+    return images
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value] if value else []
+
+
+def _article_url(page: Page, sources: _Sources, site: Site) -> str:
+    """The canonical link when it names an article on the page's own host, else page.url.
+
+    A mirror's pages keep their own URL although their canonical link names the original.
+    """
+    candidates = page.selector.root.xpath(
+        "//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]/@href"
+    )
+    candidates += sources.meta.get("og:url", [])
+    host = urlsplit(page.url).hostname
+    for candidate in candidates:
+        absolute = urljoin(page.url, str(candidate).strip())
+        if urlsplit(absolute).hostname != host:
+            continue
+        if site.article_id(absolute) is not None:
+            return absolute
+    return page.url
