@@ -235,6 +235,7 @@ def _read_sources(page: Page, root: Any) -> _Sources:
     publisher = (article or {}).get("publisher")
     names = [sources.first_meta(("og:site_name", "application-name", "twitter:site"))]
     names += author_names(publisher) if isinstance(publisher, dict | str) else []
+    names.append(urlsplit(page.url).hostname)  # "entermedia.co.kr" names "Entermedia"
     sources.site_names = [name.lstrip("@") for name in names if name]
     return sources
 
@@ -271,11 +272,24 @@ def _microdata(sources: _Sources, prop: str) -> list[str]:
 # --- title -------------------------------------------------------------------------------
 
 
+_NOT_HEADLINE_PLACES = frozenset({"a", "nav", "footer", "aside"})
+_NOT_HEADLINE_ROLES = frozenset({"navigation", "banner", "contentinfo", "complementary"})
+
+
 def _headings(root: Any) -> list[tuple[Any, str]]:
-    """Visible ``<h1>`` elements with their text, in document order."""
+    """Visible ``<h1>`` elements that may be the headline, with their text, in order.
+
+    An ``<h1>`` inside a link, navigation, footer or sidebar is a logo or a teaser.
+    """
     found = []
     for element in root.iter("h1"):
-        if any(ancestor.tag in HIDDEN_TAGS for ancestor in element.iterancestors()):
+        ancestors = list(element.iterancestors())
+        if any(
+            ancestor.tag in HIDDEN_TAGS
+            or ancestor.tag in _NOT_HEADLINE_PLACES
+            or ancestor.get("role") in _NOT_HEADLINE_ROLES
+            for ancestor in ancestors
+        ):
             continue
         text = clean_text(visible_text(element))
         if text:
@@ -286,7 +300,12 @@ def _headings(root: Any) -> list[tuple[Any, str]]:
 def _title(
     root: Any, sources: _Sources, headings: list[tuple[Any, str]], provenance: dict[str, str]
 ) -> tuple[str | None, Any]:
-    """The headline and the ``<h1>`` element that shows it (None when there is none)."""
+    """The headline and the ``<h1>`` element that shows it (None when there is none).
+
+    The headline a reader sees wins: structured headlines are often a search-engine variant
+    of it. Structured data chooses among several ``<h1>`` and stands in where no ``<h1>``
+    reads as a headline (a site name, a one-word section label).
+    """
     candidates: list[tuple[str | None, str]] = [
         (_string(sources.article.get("headline")), "jsonld"),
         (_string(sources.article.get("name")), "jsonld"),
@@ -295,33 +314,52 @@ def _title(
         (sources.first_meta(_DC_TITLE), "dublincore"),
     ]
     structured = next(((text, source) for text, source in candidates if text), None)
-    heading = _best_heading(headings, structured[0] if structured else None)
-    if structured is not None:
-        text, source = structured
-        stripped = _strip_site_name(text, sources.site_names, heading[1] if heading else None)
-        provenance["title"] = source
-        return stripped, heading[0] if heading else None
-    if heading is not None:
+    document_title = clean_text(" ".join(root.xpath("//head/title//text()")))
+    reference = structured[0] if structured else document_title
+    site_names = {_squash(name) for name in sources.site_names}
+    plausible = [
+        heading
+        for heading in headings
+        if not _is_site_name(heading[1], site_names) and len(heading[1]) <= _MAX_TITLE_CHARS
+    ]
+    heading = _best_heading(plausible, reference)
+    if heading is not None and _reads_as_headline(heading[1], reference):
         provenance["title"] = "h1"
         return heading[1], heading[0]
-    document_title = clean_text(" ".join(root.xpath("//head/title//text()")))
+    element = heading[0] if heading else None
+    if structured is not None:
+        text, source = structured
+        provenance["title"] = source
+        return _strip_site_name(text, sources.site_names, heading[1] if heading else None), element
     if document_title:
         provenance["title"] = "title"
-        return _strip_site_name(document_title, sources.site_names, None), None
+        return _strip_site_name(document_title, sources.site_names, None), element
     return None, None
 
 
+_MAX_TITLE_CHARS = 400
+_HEADLINE_WORDS = 3
+_SIMILAR = 0.5
+
+
+def _reads_as_headline(text: str, reference: str | None) -> bool:
+    """A heading of a few words is a headline only when the page's own title agrees."""
+    if reference is None or len(text.split()) >= _HEADLINE_WORDS:
+        return True
+    return _similarity(text, reference) >= _SIMILAR or text.lower() in reference.lower()
+
+
+def _similarity(text: str, other: str) -> float:
+    return difflib.SequenceMatcher(None, text.lower(), other.lower()).ratio()
+
+
 def _best_heading(headings: list[tuple[Any, str]], reference: str | None) -> Any:
-    """The ``<h1>`` closest to the structured headline; the first when there is none."""
+    """The ``<h1>`` closest to the page's stated title; the first when there is none."""
     if not headings:
         return None
     if reference is None or len(headings) == 1:
         return headings[0]
-    wanted = reference.lower()
-    return max(
-        headings,
-        key=lambda heading: difflib.SequenceMatcher(None, heading[1].lower(), wanted).ratio(),
-    )
+    return max(headings, key=lambda heading: _similarity(heading[1], reference))
 
 
 def _strip_site_name(title: str, site_names: list[str], heading: str | None) -> str:
@@ -355,10 +393,23 @@ def _squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower()).removeprefix("the")
 
 
+def _is_site_name(text: str, names: set[str]) -> bool:
+    """Whether ``text`` is the site's name or a part of it (a logo's words)."""
+    squashed = _squash(text)
+    return bool(squashed) and any(squashed == name or squashed in name for name in names)
+
+
+_SHORTEST_SITE_NAME = 4  # shorter names ("ap") occur inside too many words
+
+
 def _names_site(part: str, names: set[str]) -> bool:
     squashed = _squash(part)
     return bool(squashed) and any(
-        squashed == name or squashed in name or name in squashed for name in names
+        squashed == name
+        or (len(squashed) >= _SHORTEST_SITE_NAME and squashed in name)
+        or (len(name) >= _SHORTEST_SITE_NAME and name in squashed)
+        for name in names
+        if name
     )
 
 
