@@ -106,7 +106,15 @@ _DC_UPDATED = ("dcterms.modified", "dc.date.modified")
 
 # Title separators before a site name: "Headline - Site", "Headline | Site".
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—:·•»]|::)\s+")
-_BYLINE_START = re.compile(r"^\s*(?:written\s+by|words\s+by|reported\s+by|by)[:\s]\s*(?=\S)", re.I)
+_BY = r"(?:written\s+by|words\s+by|reported\s+by|by|von|par|por|door)"
+_BYLINE_START = re.compile(rf"^\s*{_BY}[:\s]\s*(?=\S)", re.I)
+_BYLINE_ALONE = re.compile(rf"^\s*{_BY}\s*:?\s*$", re.I)
+# A label before names in an author value: "Analysis by Chris Cillizza", "Текст: Венера".
+_LABEL = re.compile(r"^(?:[^\W\d_]+\s+by\s+|[^\W\d_]{2,15}:\s*)", re.I)
+# Links to an author's page: "/author/jane-doe", "/authors/carrie-arnold/", "/autor/…".
+_AUTHOR_PAGE = re.compile(r"/(?:authors?|autore?n?|auteur|byline|journalists?)/[^/?#]", re.I)
+# A mailto: link to someone ("mailto:jane@example.com"), not a share link ("mailto:?subject=").
+_MAILTO_PERSON = re.compile(r"^mailto:[^?@\s]+@[^?@\s]+", re.I)
 # Where a byline stops: a date, a "Published"/"Updated" label, a bar or a new sentence.
 _BYLINE_END = re.compile(
     r"\s*(?:\||•|·|\bpublished\b|\bupdated\b|\bposted\b|\bon\s+(?=[A-Z][a-z]+\.?\s+\d)"
@@ -116,8 +124,9 @@ _BYLINE_END = re.compile(
 )
 # Job titles after a name: "Jane Doe, Staff Writer", "Staff Reporter Kim".
 _JOB_TITLE = re.compile(
-    r"(?:,\s*)?\b(?:staff|senior|chief|special|contributing|associated)?\s*"
-    r"(?:writer|reporter|correspondent|editor|columnist|contributor)s?\b",
+    r"\b(?:(?:staff|senior|chief|special|contributing|political|news|opinion)\s+)*"
+    r"(?:writer|reporter|correspondent|editor|columnist|contributor)s?"
+    r"(?:-at-large|-in-chief)?\b",
     re.I,
 )
 _URLISH = re.compile(r"https?://|www\.|\.com\b|/", re.I)
@@ -146,6 +155,18 @@ _NEAR_HEADLINE = 40
 _MAX_NAME_WORDS = 6
 _UPDATED_LABEL = re.compile(r"\b(?:updated|modified|last\s+updated|edited)\b", re.I)
 _BREADCRUMB_LABEL = re.compile(r"breadcrumb", re.I)
+
+
+@dataclass(frozen=True)
+class _Near:
+    """The headline and the visible texts just before and after it.
+
+    Bylines and printed dates are found there.
+    """
+
+    heading: Any
+    before: list[tuple[str, Any]]
+    after: list[tuple[str, Any]]
 
 
 @dataclass
@@ -194,8 +215,9 @@ def extract_article(page: Page, *, site: Site, section: str | None = None) -> Ar
     paragraphs = _body(root, page.url, sources, provenance)
     loader.add_value("body", paragraphs)
     first_paragraph = paragraphs[0] if paragraphs else None
-    loader.add_value("authors", _authors(root, sources, heading, first_paragraph, provenance))
-    published, updated = _dates(root, sources, heading, site.timezone, provenance)
+    near = _Near(heading, list(_texts_before(heading)), list(_texts_after(root, heading)))
+    loader.add_value("authors", _authors(root, sources, near, first_paragraph, provenance))
+    published, updated = _dates(root, sources, near, site.timezone, provenance)
     if published is None:
         published = _htmldate(root, site.timezone, provenance)
     loader.add_value("published_at", published)
@@ -419,7 +441,7 @@ def _names_site(part: str, names: set[str]) -> bool:
 def _authors(
     root: Any,
     sources: _Sources,
-    heading: Any,
+    near: _Near,
     first_paragraph: str | None,
     provenance: dict[str, str],
 ) -> list[str]:
@@ -432,11 +454,11 @@ def _authors(
     publisher = {_squash(name) for name in sources.site_names}
     for values, source in structured:
         # A publisher named as the author ("The Korea Herald") is no person: look further.
-        names = [name for name in _names(values) if _squash(name) not in publisher]
+        names = [name for name in _names(values) if not _is_site_name(name, publisher)]
         if names:
             provenance["authors"] = source
             return names
-    names = _names(_visible_byline(root, heading))
+    names = _visible_byline(root, near)
     if names:
         provenance["authors"] = "byline"
         return names
@@ -453,67 +475,181 @@ def _names(values: Iterable[str]) -> list[str]:
     for value in values:
         if not isinstance(value, str) or is_damaged(value):
             continue
-        text = _BYLINE_START.sub("", clean_text(_EMAIL.sub(" ", value)) or "")
+        text = clean_text(_EMAIL.sub(" ", value)) or ""
+        text = _LABEL.sub("", _BYLINE_START.sub("", text))
         text = _BYLINE_END.sub("", text)
         text = re.sub(r"\(\s*\)", " ", text)
-        for name in authors_from_byline(text):
-            cleaned = clean_text(_JOB_TITLE.sub(" ", name).strip(" ,;:-–—"))
-            if cleaned is None or _URLISH.search(cleaned) or not re.search(r"[^\W\d_]", cleaned):
+        for part in authors_from_byline(text):
+            name = _without_job_title(part)
+            if name is None or _URLISH.search(name) or not re.search(r"[^\W\d_]", name):
                 continue
-            if len(cleaned.split()) > _MAX_NAME_WORDS:
+            if len(name.split()) > _MAX_NAME_WORDS:
                 continue
-            cleaned = _WIRES.get(cleaned.lower(), cleaned)
-            if cleaned not in names:
-                names.append(cleaned)
+            if name not in names:
+                names.append(name)
     return names
 
 
-def _visible_byline(root: Any, heading: Any) -> list[str]:
-    """Author names the reader sees: rel=author links, or a "By …" line near the headline."""
-    linked = [
+def _without_job_title(part: str) -> str | None:
+    """A name without its job title; None when only a title is left ("CNN Editor-at-large").
+
+    A title before the name is dropped ("Staff Reporter Kim" → "Kim").
+    """
+    match = _JOB_TITLE.search(part)
+    if match is None:
+        return clean_text(part.strip(" ,;:-–—"))
+    if match.start() == 0:
+        return clean_text(part[match.end() :].strip(" ,;:-–—"))
+    return None
+
+
+def _visible_byline(root: Any, near: _Near) -> list[str]:
+    """Author names the reader sees near the headline.
+
+    ``rel="author"`` links; a "By …" line (the names may follow "By" in their own element);
+    links to author pages; ``mailto:`` links that show a name.
+    """
+    linked = _names(
         visible_text(link)
         for link in root.xpath(
             "//body//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
         )
-    ]
-    if any(clean_text(name) for name in linked):
+    )
+    if linked:
         return linked
-    for text in _texts_after(root, heading):
-        if _BYLINE_START.match(text):
-            return [text]
-    for link in root.xpath("//body//a[starts-with(@href, 'mailto:')]"):
-        name = clean_text(visible_text(link))
-        if name and "@" not in name:
-            return [name]
-    return []
+    # Bylines sit just above the headline on some pages, below it on most.
+    texts = near.before + near.after
+    for position, (text, _) in enumerate(texts):
+        if not text[:1].isupper():  # "…pardoned by Donald Trump" continues a sentence
+            continue
+        if _BYLINE_ALONE.match(text):  # "By" alone: the names follow in their own elements
+            text = " ".join(_name_parts(texts[position + 1 : position + 6]))
+        elif not _BYLINE_START.match(text):
+            continue
+        names = [name for name in _names([text]) if _looks_like_name(name)]
+        if names:
+            return names
+    author_links = [
+        text for text, container in texts if _AUTHOR_PAGE.search(_link_target(container))
+    ]
+    names = [name for name in _names(author_links) if _looks_like_name(name)]
+    if names:
+        return names
+    mailed = [text for text, container in texts if _MAILTO_PERSON.match(_link_target(container))]
+    names = [name for name in _names(mailed) if _looks_like_name(name)]
+    return names[:1]
 
 
-def _texts_after(root: Any, heading: Any, window: int = _NEAR_HEADLINE) -> Iterator[str]:
-    """Visible text nodes after the headline (from the top of the body without one)."""
-    start = heading if heading is not None else next(iter(root.iter("body")), None)
-    if start is None:
-        return
-    count = 0
-    for text in start.xpath("following::text()" if heading is not None else ".//text()"):
-        parent = text.getparent()
-        if parent is None or not isinstance(parent.tag, str) or parent.tag in HIDDEN_TAGS:
-            continue
-        if any(ancestor.tag in HIDDEN_TAGS for ancestor in parent.iterancestors()):
-            continue
+_CONNECTOR = re.compile(r"^(?:,|and|&|und|et|y|e)$", re.I)
+
+
+def _name_parts(texts: list[tuple[str, Any]]) -> list[str]:
+    """The texts after a lone "By": names and the "and"/commas between them, no more."""
+    parts: list[str] = []
+    for text, _ in texts:
+        if _CONNECTOR.match(text):
+            parts.append(text)
+        elif _looks_like_name(text) and len(text.split()) <= _MAX_NAME_WORDS:
+            if parts and not _CONNECTOR.match(parts[-1]):
+                break  # two names in a row without "and": the second is something else
+            parts.append(text)
+        else:
+            break
+    return parts
+
+
+def _link_target(element: Any) -> str:
+    """The ``href`` of the link that holds ``element``, or an empty string."""
+    for candidate in (element, *element.iterancestors()):
+        if candidate.tag == "a":
+            return str(candidate.get("href", ""))
+    return ""
+
+
+_BEFORE_HEADLINE = 8
+
+
+def _texts_before(heading: Any) -> list[tuple[str, Any]]:
+    """The few visible text nodes just before the headline, in document order."""
+    if heading is None:
+        return []
+    found: list[tuple[str, Any]] = []
+    for text in heading.xpath("preceding::text()[normalize-space()][position() <= 20]"):
+        container = _visible_container(text)
         cleaned = clean_text(str(text))
+        if container is not None and cleaned:
+            found.append((cleaned, container))
+    return found[-_BEFORE_HEADLINE:]
+
+
+def _visible_container(text: Any) -> Any:
+    """The element holding a text node, or None when the text is hidden."""
+    container = text.getparent()
+    if container is not None and text.is_tail:
+        container = container.getparent()
+    if container is None or not isinstance(container.tag, str):
+        return None
+    if container.tag in HIDDEN_TAGS or any(
+        ancestor.tag in HIDDEN_TAGS for ancestor in container.iterancestors()
+    ):
+        return None
+    return container
+
+
+def _texts_after(
+    root: Any, heading: Any, window: int = _NEAR_HEADLINE
+) -> Iterator[tuple[str, Any]]:
+    """Visible text nodes after the headline, each with the element that holds it.
+
+    Without a headline, the text from the top of the body. The tree is walked lazily from
+    the headline on: an XPath ``following::`` would list the page's every text first.
+    """
+    if heading is not None:
+        texts = _following_texts(heading)
+    else:
+        body = next(iter(root.iter("body")), None)
+        if body is None:
+            return
+        texts = _subtree_texts(body, with_tail=False)
+    count = 0
+    for text, container in texts:
+        cleaned = clean_text(text)
         if not cleaned:
             continue
-        yield cleaned
+        yield cleaned, container
         count += 1
         if count >= window:
             return
+
+
+def _following_texts(element: Any) -> Iterator[tuple[str, Any]]:
+    """Texts after ``element`` (not inside it) in document order, hidden ones left out."""
+    node = element
+    while node is not None:
+        parent = node.getparent()
+        if node.tail and parent is not None:
+            yield node.tail, parent
+        for sibling in node.itersiblings():
+            yield from _subtree_texts(sibling, with_tail=True)
+        node = parent
+
+
+def _subtree_texts(element: Any, *, with_tail: bool) -> Iterator[tuple[str, Any]]:
+    # Recursion is bounded: the HTML parser caps nesting depth (libxml2's 256 levels).
+    if isinstance(element.tag, str) and element.tag not in HIDDEN_TAGS:
+        if element.text:
+            yield element.text, element
+        for child in element:
+            yield from _subtree_texts(child, with_tail=True)
+    if with_tail and element.tail and element.getparent() is not None:
+        yield element.tail, element.getparent()
 
 
 # --- dates -------------------------------------------------------------------------------
 
 
 def _dates(
-    root: Any, sources: _Sources, heading: Any, tz: ZoneInfo, provenance: dict[str, str]
+    root: Any, sources: _Sources, near: _Near, tz: ZoneInfo, provenance: dict[str, str]
 ) -> tuple[datetime | None, datetime | None]:
     published_candidates: list[tuple[Iterable[str | None], str]] = [
         ([_string(sources.article.get("datePublished"))], "jsonld"),
@@ -533,7 +669,7 @@ def _dates(
     if published is None:
         published = _time_element(root, tz, provenance)
     if published is None or updated is None:
-        printed_published, printed_updated = _printed_dates(root, heading, tz)
+        printed_published, printed_updated = _printed_dates(near.after, tz)
         if published is None and printed_published is not None:
             published = _note(printed_published, "text", "published_at", provenance)
         if updated is None and printed_updated is not None:
@@ -569,7 +705,7 @@ def _time_element(root: Any, tz: ZoneInfo, provenance: dict[str, str]) -> dateti
 
 
 def _printed_dates(
-    root: Any, heading: Any, tz: ZoneInfo
+    texts: list[tuple[str, Any]], tz: ZoneInfo
 ) -> tuple[FoundDate | None, FoundDate | None]:
     """Dates printed near the headline: the first is the publication date.
 
@@ -578,7 +714,7 @@ def _printed_dates(
     published: FoundDate | None = None
     updated: FoundDate | None = None
     previous = ""
-    for text in _texts_after(root, heading):
+    for text, _ in texts:
         found = parse_date(text, tz)
         if found is not None:
             is_update = bool(_UPDATED_LABEL.search(text) or _UPDATED_LABEL.search(previous))
@@ -663,9 +799,14 @@ def _is_furniture(paragraph: str) -> bool:
     return False
 
 
+_NAME_PARTICLES = frozenset({"de", "da", "di", "van", "von", "der", "den", "bin", "al", "la", "le"})
+
+
 def _looks_like_name(name: str) -> bool:
-    """Every word capitalised, as names are ("Kim So-hyun", "AP"); "the end" is not."""
-    return all(word[:1].isupper() for word in name.split())
+    """No word starts in lower case, as in names ("Kim So-hyun", "정덕현"); "the end" does."""
+    return all(
+        not word[:1].islower() or word in _NAME_PARTICLES for word in name.split()
+    ) and not name.endswith(".")
 
 
 def _section(
