@@ -136,6 +136,13 @@ _ZONE_ABBREVIATIONS = {
     "KST": 9,
     "JST": 9,
 }
+# US zones printed without saying whether daylight saving applies: the zone knows.
+_ZONE_NAMES = {
+    "ET": "America/New_York",
+    "CT": "America/Chicago",
+    "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}
 _ISO_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
 _SPACE_BEFORE_OFFSET = re.compile(r"\s+(?=[+-]\d{2}:?\d{2}$)")
 _TIME_PART = (
@@ -152,6 +159,13 @@ _MONTH_DAY_YEAR = re.compile(
 _DAY_MONTH_YEAR = re.compile(
     r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})\b"
     + _TIME_PART,
+    re.IGNORECASE,
+)
+# "7:07 PM EST Nov 19, 2019", "10:30 a.m. ET, Nov. 30, 2026"
+_TIME_THEN_DATE = re.compile(
+    r"\b(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"\s*(?P<ampm>[ap]\.?\s?m\.?)?(?:\s*(?P<zone>[A-Z]{1,4})\b)?\s*[,|]?\s*(?:on\s+)?"
+    r"(?P<month>[A-Za-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})\b",
     re.IGNORECASE,
 )
 # "2026.11.30 09:30", "2026/11/30", "2026-11-30 09:30:15"
@@ -181,7 +195,7 @@ def parse_date(text: str | None, tz: ZoneInfo) -> FoundDate | None:
             moment = None
         if moment is not None:
             return FoundDate(moment if moment.tzinfo else moment.replace(tzinfo=tz), False)
-    for pattern in (_MONTH_DAY_YEAR, _DAY_MONTH_YEAR, _YEAR_MONTH_DAY):
+    for pattern in (_TIME_THEN_DATE, _MONTH_DAY_YEAR, _DAY_MONTH_YEAR, _YEAR_MONTH_DAY):
         match = pattern.search(text)
         if match is None:
             continue
@@ -219,6 +233,8 @@ def _from_match(match: re.Match[str], tz: ZoneInfo) -> FoundDate | None:
     offset = _ZONE_ABBREVIATIONS.get(match["zone"] or "")
     if offset is not None:
         zone = timezone(timedelta(hours=offset))
+    elif match["zone"] in _ZONE_NAMES:
+        zone = ZoneInfo(_ZONE_NAMES[match["zone"]])
     moment = _build(
         match["year"], month, match["day"], str(hour), match["minute"], match["second"], zone
     )

@@ -519,8 +519,10 @@ def _visible_byline(root: Any, near: _Near) -> list[str]:
         return linked
     # Bylines sit just above the headline on some pages, below it on most.
     texts = near.before + near.after
-    for position, (text, _) in enumerate(texts):
-        if not text[:1].isupper():  # "…pardoned by Donald Trump" continues a sentence
+    for position, (text, container) in enumerate(texts):
+        # "…pardoned by Donald Trump" continues a sentence; "Posted on May 3 by Admin" is a
+        # short line of its own.
+        if not text[:1].isupper() and not _is_short_line(container):
             continue
         if _BYLINE_ALONE.match(text):  # "By" alone: the names follow in their own elements
             text = " ".join(_name_parts(texts[position + 1 : position + 6]))
@@ -529,6 +531,9 @@ def _visible_byline(root: Any, near: _Near) -> list[str]:
         names = [name for name in _names([text]) if _looks_like_name(name)]
         if names:
             return names
+    names = _bare_names(near)
+    if names:
+        return names
     author_links = [
         text for text, container in texts if _AUTHOR_PAGE.search(_link_target(container))
     ]
@@ -538,6 +543,32 @@ def _visible_byline(root: Any, near: _Near) -> list[str]:
     mailed = [text for text, container in texts if _MAILTO_PERSON.match(_link_target(container))]
     names = [name for name in _names(mailed) if _looks_like_name(name)]
     return names[:1]
+
+
+_SHORT_LINE_WORDS = 15
+
+
+def _is_short_line(container: Any) -> bool:
+    return len(visible_text(container).split()) <= _SHORT_LINE_WORDS
+
+
+def _bare_names(near: _Near) -> list[str]:
+    """Names printed alone right under the headline: "Kevin Johnson and Kevin McCoy".
+
+    Only several full names (two words or more each) count: a single name or a phrase
+    could as well be a subtitle.
+    """
+    if near.heading is None or not near.after:
+        return []
+    text = near.after[0][0]
+    if not re.search(r",|\band\b|&", text) or not _is_short_line(near.after[0][1]):
+        return []
+    names = _names([text])
+    if len(names) >= 2 and all(
+        _looks_like_name(name) and 2 <= len(name.split()) <= 4 for name in names
+    ):
+        return names
+    return []
 
 
 _CONNECTOR = re.compile(r"^(?:,|and|&|und|et|y|e)$", re.I)
@@ -677,6 +708,15 @@ def _dates(
     return published, updated
 
 
+_EARLIEST_YEAR = 1990  # "0001-01-01" and the like stand for "no date"
+
+
+def _page_date(text: str | None, tz: ZoneInfo) -> FoundDate | None:
+    """A date read from the page, unless it is a placeholder such as year 1."""
+    found = parse_date(text, tz)
+    return found if found is not None and found.moment.year >= _EARLIEST_YEAR else None
+
+
 def _note(found: FoundDate, source: str, name: str, provenance: dict[str, str]) -> datetime:
     provenance[name] = f"{source}/date_only" if found.date_only else source
     return found.moment
@@ -690,7 +730,7 @@ def _first_date(
 ) -> datetime | None:
     for values, source in candidates:
         for value in values:
-            found = parse_date(value, tz)
+            found = _page_date(value, tz)
             if found is not None:
                 return _note(found, source, name, provenance)
     return None
@@ -698,7 +738,7 @@ def _first_date(
 
 def _time_element(root: Any, tz: ZoneInfo, provenance: dict[str, str]) -> datetime | None:
     for element in root.xpath("//body//time[@datetime]"):
-        found = parse_date(element.get("datetime"), tz)
+        found = _page_date(element.get("datetime"), tz)
         if found is not None:
             return _note(found, "time", "published_at", provenance)
     return None
@@ -715,7 +755,7 @@ def _printed_dates(
     updated: FoundDate | None = None
     previous = ""
     for text, _ in texts:
-        found = parse_date(text, tz)
+        found = _page_date(text, tz)
         if found is not None:
             is_update = bool(_UPDATED_LABEL.search(text) or _UPDATED_LABEL.search(previous))
             if is_update and updated is None:
@@ -738,7 +778,7 @@ def _htmldate(root: Any, tz: ZoneInfo, provenance: dict[str, str]) -> datetime |
     except (ValueError, TypeError) as error:
         logger.debug("htmldate failed: %s", error)
         return None
-    found = parse_date(guessed, tz)
+    found = _page_date(guessed, tz)
     return _note(found, "htmldate", "published_at", provenance) if found else None
 
 
