@@ -212,7 +212,7 @@ def extract_article(page: Page, *, site: Site, section: str | None = None) -> Ar
 
     title, heading = _title(root, sources, headings, provenance)
     loader.add_value("title", title)
-    paragraphs = _body(root, page.url, sources, provenance)
+    paragraphs = _body(root, page.url, sources, title, provenance)
     loader.add_value("body", paragraphs)
     first_paragraph = paragraphs[0] if paragraphs else None
     near = _Near(heading, list(_texts_before(heading)), list(_texts_after(root, heading)))
@@ -785,11 +785,13 @@ def _htmldate(root: Any, tz: ZoneInfo, provenance: dict[str, str]) -> datetime |
 # --- body, section, images, url -----------------------------------------------------------
 
 
-def _body(root: Any, url: str, sources: _Sources, provenance: dict[str, str]) -> list[str]:
+def _body(
+    root: Any, url: str, sources: _Sources, title: str | None, provenance: dict[str, str]
+) -> list[str]:
     """The article's paragraphs: trafilatura's text, each paragraph cleaned, empty ones dropped.
 
-    Lines trafilatura keeps although a reader sees them as page furniture (a "By …" line, a
-    "Published: …" line) are dropped too.
+    Lines trafilatura keeps although a reader sees them as page furniture (the headline, a
+    "By …" line, a "Published: …" line) are dropped too.
     """
     # trafilatura prunes the tree it is given: it gets a copy (copying costs far less than
     # parsing the HTML again), and the page stays intact for the other fields.
@@ -806,6 +808,8 @@ def _body(root: Any, url: str, sources: _Sources, provenance: dict[str, str]) ->
         result = None
     text = getattr(result, "text", None) if result is not None else None
     paragraphs = [p for p in _paragraphs(text) if not _is_furniture(p)]
+    if paragraphs and title and paragraphs[0] == title:  # the headline is not the story
+        paragraphs = paragraphs[1:]
     if paragraphs:
         provenance["body"] = "trafilatura"
         return paragraphs
@@ -825,14 +829,16 @@ def _paragraphs(text: str | None) -> list[str]:
 
 _DATE_LABEL = re.compile(r"^(?:published|updated|posted|last\s+updated|modified)\b", re.I)
 _FURNITURE_WORDS = 15
+_DATE_LINE_WORDS = 8  # "March 5, 2026 14:30", "Nov. 30, 2026, 10:30 a.m. EST"
 
 
 def _is_furniture(paragraph: str) -> bool:
     """A short byline or date line, not a sentence of the story ("By the way, …" is kept)."""
     if len(paragraph.split()) > _FURNITURE_WORDS:
         return False
-    if _DATE_LABEL.match(paragraph):
-        return parse_date(paragraph, _UTC) is not None
+    is_date_line = _DATE_LABEL.match(paragraph) or len(paragraph.split()) <= _DATE_LINE_WORDS
+    if is_date_line and parse_date(paragraph, _UTC) is not None:
+        return True
     if _BYLINE_START.match(paragraph):
         names = _names([paragraph])
         return bool(names) and all(_looks_like_name(name) for name in names)
