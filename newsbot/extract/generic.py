@@ -793,11 +793,9 @@ def _body(
     Lines trafilatura keeps although a reader sees them as page furniture (the headline, a
     "By …" line, a "Published: …" line) are dropped too.
     """
-    # trafilatura prunes the tree it is given: it gets a copy (copying costs far less than
-    # parsing the HTML again), and the page stays intact for the other fields.
     try:
         result = trafilatura.bare_extraction(
-            copy.deepcopy(root),
+            _tree_for_body(root),
             url=url,
             with_metadata=False,
             include_comments=False,
@@ -820,6 +818,39 @@ def _body(
             provenance["body"] = "jsonld"
             return paragraphs
     return []
+
+
+# What ARIA says is not the story: landmarks around it, and regions labelled as furniture.
+_FURNITURE_ROLES = frozenset({"complementary", "navigation", "contentinfo", "banner", "search"})
+_FURNITURE_LABEL = re.compile(
+    r"advert|sponsor|shar(?:e|ing)|related|newsletter|promo|comment", re.I
+)
+
+
+def _tree_for_body(root: Any) -> Any:
+    """A copy of the page for trafilatura, without hidden elements and ARIA-marked furniture.
+
+    trafilatura prunes the tree it is given: a copy costs far less than parsing the HTML
+    again, and the page stays intact. trafilatura's own heuristics also weigh class and id
+    names (site-independent patterns such as "comment" or "related"); on the 181-page
+    benchmark they are worth 0.011 of body F1 (0.963 with them, 0.952 without), so the copy
+    keeps them, while newsbot's own rules read ARIA, not class names.
+    """
+    tree = copy.deepcopy(root)
+    furniture = [
+        element
+        for element in tree.iter()
+        if isinstance(element.tag, str)
+        and (
+            element.tag in HIDDEN_TAGS  # trafilatura keeps a <template>'s text
+            or element.get("role") in _FURNITURE_ROLES
+            or _FURNITURE_LABEL.search(element.get("aria-label") or "")
+        )
+    ]
+    for element in furniture:
+        if element.getparent() is not None:  # not inside an element already dropped
+            element.drop_tree()
+    return tree
 
 
 def _paragraphs(text: str | None) -> list[str]:
