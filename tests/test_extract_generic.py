@@ -249,3 +249,24 @@ def test_an_author_url_is_not_a_name_and_a_site_suffix_is_dropped():
     assert article.authors == ["Alex Kim"]
     assert not any("facebook" in name.lower() for name in article.authors)
     assert article.title == "Bakery chain expands north"
+
+
+def test_a_breadcrumb_nav_names_the_section():
+    html = (GENERIC / "visible-only" / "page.html").read_text()
+    crumbs = (
+        '<nav aria-label="You are here"><a href="/">Home</a></nav>'
+        '<nav aria-label="Breadcrumb"><ol><li><a href="/">Home</a></li>'
+        '<li><a href="/travel">Travel</a></li><li><a href="/travel/sea">Sea travel</a></li>'
+        '<li><a href="/travel/sea/ferry">Ferry service resumes after storm</a></li></ol></nav>'
+    )
+    article = read("visible-only", html.replace("<div class=", crumbs + "<div class=", 1))
+    assert article.section == "Sea travel"
+    assert article.provenance["section"] == "breadcrumb"
+
+
+def test_htmldate_dates_a_page_nothing_else_dates_from_its_url():
+    html = (GENERIC / "missing-date" / "page.html").read_text()
+    page = Page.from_html("https://news.example.com/2026/03/05/undated-notice", html)
+    article = extract_article(page, site=news_site())
+    assert article.published_at == datetime(2026, 3, 5, tzinfo=BERLIN)
+    assert article.provenance["published_at"] == "htmldate/date_only"

@@ -48,6 +48,7 @@ from urllib.parse import urljoin, urlsplit
 from zoneinfo import ZoneInfo
 
 import trafilatura
+from htmldate import find_date
 from lxml import etree
 
 from newsbot.extract.bylines import authors_from_byline
@@ -219,7 +220,7 @@ def extract_article(page: Page, *, site: Site, section: str | None = None) -> Ar
     loader.add_value("authors", _authors(root, sources, near, first_paragraph, provenance))
     published, updated = _dates(root, sources, near, site.timezone, provenance)
     if published is None:
-        published = _htmldate(root, site.timezone, provenance)
+        published = _htmldate(root, page.url, site.timezone, provenance)
     loader.add_value("published_at", published)
     loader.add_value("updated_at", updated)
     found_section = _section(root, sources, title, provenance)
@@ -768,13 +769,14 @@ def _printed_dates(
     return published, updated
 
 
-def _htmldate(root: Any, tz: ZoneInfo, provenance: dict[str, str]) -> datetime | None:
+def _htmldate(root: Any, url: str, tz: ZoneInfo, provenance: dict[str, str]) -> datetime | None:
     """The original date as htmldate guesses it: the last resort for undated pages."""
-    # Imported here: htmldate is only needed for pages nothing else dates (its import is slow).
-    from htmldate import find_date
-
     try:
-        guessed = find_date(copy.deepcopy(root), original_date=True, extensive_search=False)
+        # Only the page's own markup and URL: extensive search guesses from any date in the
+        # text, which the visible-date reading above already did with more care.
+        guessed = find_date(
+            copy.deepcopy(root), url=url, original_date=True, extensive_search=False
+        )
     except (ValueError, TypeError) as error:
         logger.debug("htmldate failed: %s", error)
         return None
