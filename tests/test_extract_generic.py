@@ -270,3 +270,30 @@ def test_htmldate_dates_a_page_nothing_else_dates_from_its_url():
     article = extract_article(page, site=news_site())
     assert article.published_at == datetime(2026, 3, 5, tzinfo=BERLIN)
     assert article.provenance["published_at"] == "htmldate/date_only"
+
+
+def test_a_visible_byline_completes_structured_data_that_forgot_a_co_author():
+    html = (GENERIC / "jsonld-main-entity" / "page.html").read_text()
+    html = html.replace(
+        "<article>\n<h1>Why the night bus matters</h1>",
+        (
+            '<article>\n<h1>Why the night bus matters</h1>\n<p>By <a href="/author/jane-roe">'
+            'Jane Roe</a> and <a href="/author/sam-okafor">Sam Okafor</a></p>'
+        ),
+    )
+    article = read("jsonld-main-entity", html)
+    assert article.authors == ["Jane Roe", "Sam Okafor"]
+    assert article.provenance["authors"] == "byline"
+
+
+def test_an_h2_headline_anchors_the_byline_on_pages_without_an_h1():
+    html = (GENERIC / "visible-only" / "page.html").read_text()
+    html = html.replace(
+        '<h1 class="headline title">Ferry service resumes after storm</h1>',
+        ("<h2>Ferry service resumes after storm</h2>"),
+    )
+    filler = "".join(f"<p>Menu item {number}</p>" for number in range(60))
+    article = read("visible-only", html.replace("<body>", "<body>" + filler))
+    assert article.title == "Ferry service resumes after storm"
+    assert article.provenance["title"] == "title"
+    assert article.authors == ["Alice Park", "Bob Lee"]

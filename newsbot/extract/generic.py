@@ -349,20 +349,37 @@ def _title(
     if heading is not None and _reads_as_headline(heading[1], reference):
         provenance["title"] = "h1"
         return heading[1], heading[0]
-    element = heading[0] if heading else None
+    title: str | None = None
     if structured is not None:
         text, source = structured
         provenance["title"] = source
-        return _strip_site_name(text, sources.site_names, heading[1] if heading else None), element
-    if document_title:
+        title = _strip_site_name(text, sources.site_names, heading[1] if heading else None)
+    elif document_title:
         provenance["title"] = "title"
-        return _strip_site_name(document_title, sources.site_names, None), element
-    return None, None
+        title = _strip_site_name(document_title, sources.site_names, None)
+    if heading is not None:
+        return title, heading[0]
+    return title, _lower_heading(root, title)
+
+
+def _lower_heading(root: Any, title: str | None) -> Any:
+    """The ``<h2>``/``<h3>`` that shows the headline on pages without an ``<h1>`` for it.
+
+    Bylines and dates are looked for around it.
+    """
+    if not title:
+        return None
+    for element in root.xpath("//body//h2 | //body//h3"):
+        text = clean_text(visible_text(element))
+        if text and _similarity(text, title) >= _SAME_HEADLINE:
+            return element
+    return None
 
 
 _MAX_TITLE_CHARS = 400
 _HEADLINE_WORDS = 3
 _SIMILAR = 0.5
+_SAME_HEADLINE = 0.8
 
 
 def _reads_as_headline(text: str, reference: str | None) -> bool:
@@ -453,21 +470,30 @@ def _authors(
         (sources.all_meta(_DC_AUTHORS), "dublincore"),
     ]
     publisher = {_squash(name) for name in sources.site_names}
+    visible = _visible_byline(root, near)
     for values, source in structured:
         # A publisher named as the author ("The Korea Herald") is no person: look further.
         names = [name for name in _names(values) if not _is_site_name(name, publisher)]
         if names:
+            if _adds_names(visible, names):  # structured data that forgot a co-author
+                provenance["authors"] = "byline"
+                return visible
             provenance["authors"] = source
             return names
-    names = _visible_byline(root, near)
-    if names:
+    if visible:
         provenance["authors"] = "byline"
-        return names
+        return visible
     dateline = _WIRE_DATELINE.match(first_paragraph or "")
     if dateline:
         provenance["authors"] = "text"
         return [_WIRES[dateline.group(1).lower()]]
     return []
+
+
+def _adds_names(visible: list[str], structured: list[str]) -> bool:
+    """Whether the visible byline names everyone the structured data names, and more."""
+    seen = {name.lower() for name in visible}
+    return len(visible) > len(structured) and all(name.lower() in seen for name in structured)
 
 
 def _names(values: Iterable[str]) -> list[str]:
