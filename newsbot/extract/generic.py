@@ -132,21 +132,6 @@ _JOB_TITLE = re.compile(
 )
 _URLISH = re.compile(r"https?://|www\.|\.com\b|/", re.I)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
-_WIRES = {
-    "ap": "AP",
-    "associated press": "AP",
-    "the associated press": "AP",
-    "reuters": "Reuters",
-    "afp": "AFP",
-    "agence france-presse": "AFP",
-    "yonhap": "Yonhap",
-    "yonhap news agency": "Yonhap",
-    "upi": "UPI",
-    "dpa": "dpa",
-    "bloomberg": "Bloomberg",
-    "xinhua": "Xinhua",
-    "kyodo": "Kyodo",
-}
 # A wire dateline at the start of a story: "SEOUL (AP) —", "(Reuters) -".
 _WIRE_DATELINE = re.compile(
     r"^[^()\n]{0,60}\((AP|Reuters|AFP|Yonhap|UPI|Xinhua|Kyodo|dpa|Bloomberg)\)\s*[-—–:]"
@@ -420,13 +405,8 @@ def _strip_site_name(title: str, site_names: list[str], heading: str | None) -> 
         parts.pop()
     while len(parts) > 1 and _names_site(parts[0], names):
         parts.pop(0)
-    separators = _TITLE_SEPARATORS.findall(title)
-    kept = parts[0]
-    start = title.find(parts[0])
-    end = title.rfind(parts[-1]) + len(parts[-1])
-    if start >= 0 and end > start:
-        kept = title[start:end]
-    return kept if separators else title
+    # The parts left, with the separators between them as the title wrote them.
+    return title[title.find(parts[0]) : title.rfind(parts[-1]) + len(parts[-1])]
 
 
 def _squash(text: str) -> str:
@@ -439,6 +419,16 @@ def _is_site_name(text: str, names: set[str]) -> bool:
     return bool(squashed) and any(squashed == name or squashed in name for name in names)
 
 
+def _is_publisher(name: str, names: set[str]) -> bool:
+    """Whether an author value names the site itself ("The Korea Herald", "gto")."""
+    squashed = _squash(name)
+    return any(
+        squashed == site or (len(squashed) >= _SHORTEST_BRAND and site.startswith(squashed))
+        for site in names
+    )
+
+
+_SHORTEST_BRAND = 3
 _SHORTEST_SITE_NAME = 4  # shorter names ("ap") occur inside too many words
 
 
@@ -473,7 +463,7 @@ def _authors(
     visible = _visible_byline(root, near)
     for values, source in structured:
         # A publisher named as the author ("The Korea Herald") is no person: look further.
-        names = [name for name in _names(values) if not _is_site_name(name, publisher)]
+        names = [name for name in _names(values) if not _is_publisher(name, publisher)]
         if names:
             if _adds_names(visible, names):  # structured data that forgot a co-author
                 provenance["authors"] = "byline"
@@ -486,7 +476,7 @@ def _authors(
     dateline = _WIRE_DATELINE.match(first_paragraph or "")
     if dateline:
         provenance["authors"] = "text"
-        return [_WIRES[dateline.group(1).lower()]]
+        return [dateline.group(1)]
     return []
 
 
