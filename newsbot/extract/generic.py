@@ -184,7 +184,7 @@ def extract_article(page: Page, *, site: Site, section: str | None = None) -> Ar
     ``article_id`` is ``site.article_id(url)``; undated zones take ``site.timezone``.
     """
     root = page.selector.root
-    sources = _read_sources(page, root)
+    sources = _read_sources(page, root, site)
     provenance: dict[str, str] = {}
     headings = _headings(root)
     url = _article_url(page, sources, site)
@@ -223,7 +223,7 @@ def extract_article(page: Page, *, site: Site, section: str | None = None) -> Ar
 # --- sources ----------------------------------------------------------------------------
 
 
-def _read_sources(page: Page, root: Any) -> _Sources:
+def _read_sources(page: Page, root: Any, site: Site) -> _Sources:
     objects = page.json_ld
     article = next((obj for obj in objects if type_names(obj.get("@type")) & ARTICLE_TYPES), None)
     breadcrumb = next(
@@ -243,7 +243,8 @@ def _read_sources(page: Page, root: Any) -> _Sources:
     publisher = (article or {}).get("publisher")
     names = [sources.first_meta(("og:site_name", "application-name", "twitter:site"))]
     names += author_names(publisher) if isinstance(publisher, dict | str) else []
-    names.append(urlsplit(page.url).hostname)  # "entermedia.co.kr" names "Entermedia"
+    # The host names the site too: "entermedia.co.kr" is "Entermedia".
+    names += [site.name, (urlsplit(page.url).hostname or "").removeprefix("www.")]
     sources.site_names = [name.lstrip("@") for name in names if name]
     return sources
 
@@ -335,13 +336,14 @@ def _title(
         provenance["title"] = "h1"
         return heading[1], heading[0]
     title: str | None = None
-    if structured is not None:
-        text, source = structured
-        provenance["title"] = source
-        title = _strip_site_name(text, sources.site_names, heading[1] if heading else None)
-    elif document_title:
-        provenance["title"] = "title"
-        title = _strip_site_name(document_title, sources.site_names, None)
+    stated = [*candidates, (document_title, "title")]
+    for text, source in stated:
+        if not text:
+            continue
+        stripped = _strip_site_name(text, sources.site_names, heading[1] if heading else None)
+        if not _is_site_name(stripped, site_names):  # a page titled after the site alone
+            title, provenance["title"] = stripped, source
+            break
     if heading is not None:
         return title, heading[0]
     return title, _lower_heading(root, title)
