@@ -318,3 +318,15 @@ def test_an_h2_headline_anchors_the_byline_on_pages_without_an_h1():
     assert article.title == "Ferry service resumes after storm"
     assert article.provenance["title"] == "title"
     assert article.authors == ["Alice Park", "Bob Lee"]
+
+
+def test_a_comment_s_microdata_is_not_the_article_s():
+    html = (GENERIC / "microdata-only" / "page.html").read_text()
+    comment = (
+        '<div itemscope itemtype="https://schema.org/Comment"><span itemprop="author">Guest</span>'
+        '<span itemprop="datePublished" content="2026-03-04T04:00:00Z">earlier</span>'
+        "<p itemprop='text'>Great news!</p></div>"
+    )
+    article = read("microdata-only", html.replace("</article>", comment + "</article>"))
+    assert article.authors == ["Omar Haddad"]
+    assert article.published_at == datetime.fromisoformat("2026-03-04T05:06:07+00:00")
