@@ -237,6 +237,8 @@ def _read_sources(page: Page, root: Any, site: Site) -> _Sources:
             meta.setdefault(key.strip().lower(), []).append(content)
     microdata: dict[str, list[Any]] = {}
     for element in root.xpath("//*[@itemprop]"):
+        if not _of_the_article(element):
+            continue
         for prop in element.get("itemprop", "").split():
             microdata.setdefault(prop, []).append(element)
     sources = _Sources(article or {}, breadcrumb, meta, microdata)
@@ -247,6 +249,20 @@ def _read_sources(page: Page, root: Any, site: Site) -> _Sources:
     names += [site.name, (urlsplit(page.url).hostname or "").removeprefix("www.")]
     sources.site_names = [name.lstrip("@") for name in names if name]
     return sources
+
+
+_PAGE_TYPES = ARTICLE_TYPES | {"WebPage", "ItemPage"}
+
+
+def _of_the_article(element: Any) -> bool:
+    """Whether an itemprop belongs to the article or the page, not to a comment or a teaser.
+
+    Its nearest enclosing item must be untyped or of an article or page type.
+    """
+    owner = next((e for e in element.iterancestors() if e.get("itemscope") is not None), None)
+    if owner is None or not owner.get("itemtype"):
+        return True
+    return bool(type_names(owner.get("itemtype", "").split()) & _PAGE_TYPES)
 
 
 def _string(value: Any) -> str | None:
