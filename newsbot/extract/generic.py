@@ -1,8 +1,11 @@
 """Generic article extraction: any article page, read without class or id names.
 
 Structured data first (JSON-LD, microdata, meta tags, Dublin Core, ``<time datetime>``), then
-visible text (the ``<h1>``, a byline, dates printed near them), the body through trafilatura
-with newsbot's own paragraph cleaning. Every filled field says where it came from in
+visible text (a byline, dates printed near the headline), the body through trafilatura with
+newsbot's own paragraph cleaning. One exception to that order: the headline a reader sees
+(``<h1>``) wins over structured headlines, which are often a search-engine variant of it
+(on hand-labelled real pages the visible one was right every time they differed); structured
+data then chooses among several ``<h1>``. Every filled field says where it came from in
 ``Article.provenance``; the sources are:
 
 =============== ==================================================================
@@ -14,9 +17,10 @@ with newsbot's own paragraph cleaning. Every filled field says where it came fro
 ``time``        a ``<time datetime>`` element
 ``h1``          the visible headline
 ``title``       the document's ``<title>``
-``byline``      a visible "By …" line, ``rel="author"`` links, ``mailto:`` names
+``byline``      a visible "By …" line, ``rel="author"`` links, links to author pages,
+                names printed alone under the headline, ``mailto:`` names
 ``text``        visible text near the headline (printed dates, a wire dateline "(AP)")
-``trafilatura`` the body as trafilatura finds it
+``trafilatura`` the body as trafilatura finds it (``jsonld``: only ``articleBody`` had it)
 ``htmldate``    htmldate's guess, the last resort for the publication date
 ``crawl``       the section the crawl reached the page from
 =============== ==================================================================
@@ -24,9 +28,10 @@ with newsbot's own paragraph cleaning. Every filled field says where it came fro
 A date read from a source that gives only the day is midnight in the site's zone and its
 provenance ends in ``/date_only`` (``"meta/date_only"``).
 
-The generic path reads tags, structured data, ``itemprop``/``rel``/ARIA attributes and visible
-text only, never class or id names: nobody here wrote the markup. trafilatura, which finds
-the body, is a library with its own (site-independent) heuristics.
+The generic path reads tags, structured data, ``itemprop``/``rel``/ARIA attributes, link
+targets and visible text only, never class or id names: nobody here wrote the markup.
+trafilatura, which finds the body, weighs class and id names with its own site-independent
+patterns; see :func:`_tree_for_body` for why it still sees them.
 
 extruct is not used for JSON-LD, microdata or Open Graph: the JSON-LD reader in
 :mod:`newsbot.extract.jsonld` already survives hostile input (50,000-deep nesting, odd
@@ -277,7 +282,7 @@ def _string(value: Any) -> str | None:
 
 
 def _microdata_value(element: Any) -> str | None:
-    """An itemprop's value as microdata defines it: content, datetime, href/src, else text."""
+    """An itemprop's value: its content or datetime attribute, an item's name, else its text."""
     for attribute in ("content", "datetime"):
         value = element.get(attribute)
         if value:
