@@ -330,3 +330,30 @@ def test_a_comment_s_microdata_is_not_the_article_s():
     article = read("microdata-only", html.replace("</article>", comment + "</article>"))
     assert article.authors == ["Omar Haddad"]
     assert article.published_at == datetime.fromisoformat("2026-03-04T05:06:07+00:00")
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors"),
+    [
+        ("By Ana Silva, Ben Okoro and Chen Wei", ["Ana Silva", "Ben Okoro", "Chen Wei"]),
+        ("BY JOHN SMITH", ["JOHN SMITH"]),
+        ("By Jane Doe, Staff Writer", ["Jane Doe"]),
+        ("Written by Carla Diaz | March 5, 2026", ["Carla Diaz"]),
+        (
+            "By Lee Jung-joo (jjlee@example.com) and Kim Min (mkim@example.com)",
+            [
+                "Lee Jung-joo",
+                "Kim Min",
+            ],
+        ),
+        ("By Yonhap", ["Yonhap"]),
+        (
+            'By <a href="/author/ana-silva">Ana Silva</a> &amp; <a href="/author/bo">Ben Okoro</a>',
+            ["Ana Silva", "Ben Okoro"],
+        ),
+    ],
+)
+def test_bylines_as_pages_print_them(byline, authors):
+    html = (GENERIC / "visible-only" / "page.html").read_text()
+    html = html.replace("By Alice Park and Bob Lee", byline)
+    assert read("visible-only", html).authors == authors
