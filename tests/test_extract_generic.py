@@ -357,3 +357,25 @@ def test_bylines_as_pages_print_them(byline, authors):
     html = (GENERIC / "visible-only" / "page.html").read_text()
     html = html.replace("By Alice Park and Bob Lee", byline)
     assert read("visible-only", html).authors == authors
+
+
+def test_a_much_fuller_json_ld_article_body_is_preferred():
+    story = [
+        "Thousands of nurses, cleaners and cooks ride the night bus home every day, long after"
+        " the trains have stopped running.",
+        "Cutting the service to save money would leave them with a long walk or an expensive"
+        " taxi ride at the end of a hard shift.",
+        "The council should find the money elsewhere, and it should ask the riders first what"
+        " the bus means to them before it decides anything at all.",
+        "A city that works at night needs a way to get its workers home safely, and the night"
+        " bus has been that way for forty years without fail.",
+    ]
+    html = (GENERIC / "jsonld-main-entity" / "page.html").read_text()
+    html = html.replace(
+        '"articleSection"', '"articleBody": ' + json.dumps("\n".join(story)) + ', "articleSection"'
+    )
+    article = read("jsonld-main-entity", html)
+    assert article.body == "\n\n".join(story)
+    assert article.provenance["body"] == "jsonld"
+    # Where the page shows the whole story, trafilatura's reading of it stands.
+    assert read("jsonld-main-entity").provenance["body"] == "trafilatura"
