@@ -832,7 +832,8 @@ def _body(
     """The article's paragraphs: trafilatura's text, each paragraph cleaned, empty ones dropped.
 
     Lines trafilatura keeps although a reader sees them as page furniture (the headline, a
-    "By …" line, a "Published: …" line) are dropped too.
+    "By …" line, a "Published: …" line) are dropped too. A JSON-LD ``articleBody`` much
+    fuller than that is preferred (and stands in when trafilatura finds nothing).
     """
     try:
         result = trafilatura.bare_extraction(
@@ -849,16 +850,25 @@ def _body(
     paragraphs = [p for p in _paragraphs(text) if not _is_furniture(p)]
     if paragraphs and title and paragraphs[0] == title:  # the headline is not the story
         paragraphs = paragraphs[1:]
+    stated = sources.article.get("articleBody")
+    stated_paragraphs = (
+        _paragraphs(stated) if isinstance(stated, str) and not is_damaged(stated) else []
+    )
+    if _words(stated_paragraphs) > _FULLER_BODY * _words(paragraphs):
+        # The page states a body well beyond what trafilatura kept of the markup: a story
+        # whose paragraphs are split by inline furniture, or built by script.
+        provenance["body"] = "jsonld"
+        return stated_paragraphs
     if paragraphs:
         provenance["body"] = "trafilatura"
-        return paragraphs
-    article_body = sources.article.get("articleBody")
-    if isinstance(article_body, str) and not is_damaged(article_body):
-        paragraphs = _paragraphs(article_body)
-        if paragraphs:
-            provenance["body"] = "jsonld"
-            return paragraphs
-    return []
+    return paragraphs
+
+
+_FULLER_BODY = 1.5  # teasers in articleBody are shorter; only a much fuller one is preferred
+
+
+def _words(paragraphs: list[str]) -> int:
+    return sum(len(paragraph.split()) for paragraph in paragraphs)
 
 
 # What ARIA says is not the story: landmarks around it, and regions labelled as furniture.
