@@ -169,8 +169,9 @@ def test_class_and_id_names_change_no_field_newsbot_reads_on_real_markup(directo
     """Every field newsbot reads itself is the same without class and id names.
 
     The body is left out here: trafilatura, which finds it, also weighs class and id names
-    (site-independent patterns such as "related"), worth 0.011 of body F1 on the benchmark.
-    On the hand-written pages above, whose furniture ARIA marks, the body is compared too.
+    (site-independent patterns such as "related"), worth 0.011 of body F1 on the benchmark
+    (0.965 against 0.954). On the hand-written pages above, whose furniture ARIA marks, the
+    body is compared too.
     """
     fixture = load_fixture(directory)
     site = get_site("koreaherald")
