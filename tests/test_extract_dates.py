@@ -1,8 +1,15 @@
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from newsbot.extract.dates import DATE_IN_TEXT, KST, parse_site_date, parse_site_datetime
+from newsbot.extract.dates import (
+    DATE_IN_TEXT,
+    KST,
+    parse_date,
+    parse_site_date,
+    parse_site_datetime,
+)
 
 
 @pytest.mark.parametrize(
@@ -48,3 +55,46 @@ def test_date_found_inside_teaser_text():
     assert DATE_IN_TEXT.search("PoliticsNov. 14, 2024").group() == "Nov. 14, 2024"
     assert DATE_IN_TEXT.search("Snow 2025.01.22 18:34").group() == "2025.01.22"
     assert DATE_IN_TEXT.search("no date here") is None
+
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    ("text", "moment", "date_only"),
+    [
+        ("2026-11-30", datetime(2026, 11, 30, tzinfo=BERLIN), True),
+        ("2026-11-30T10:00:05", datetime(2026, 11, 30, 10, 0, 5, tzinfo=BERLIN), False),
+        ("2026-11-30T10:00:05Z", datetime(2026, 11, 30, 10, 0, 5, tzinfo=UTC), False),
+        (
+            "2026-11-30T10:00:05+0100",
+            datetime(2026, 11, 30, 10, 0, 5, tzinfo=timezone(timedelta(hours=1))),
+            False,
+        ),
+        ("Mon, 30 Nov 2026 10:00:00 GMT", datetime(2026, 11, 30, 10, 0, tzinfo=UTC), False),
+        (
+            "Nov. 30, 2026 10:30 a.m. EST",
+            datetime(2026, 11, 30, 10, 30, tzinfo=timezone(timedelta(hours=-5))),
+            False,
+        ),
+        (
+            "Published 7:07 PM ET Nov 19, 2019",
+            datetime(2019, 11, 19, 19, 7, tzinfo=ZoneInfo("America/New_York")),
+            False,
+        ),
+        ("30 November 2026", datetime(2026, 11, 30, tzinfo=BERLIN), True),
+        ("Updated: June 1, 2026 at 3:05 PM", datetime(2026, 6, 1, 15, 5, tzinfo=BERLIN), False),
+        ("2026.11.30 09:30", datetime(2026, 11, 30, 9, 30, tzinfo=BERLIN), False),
+    ],
+)
+def test_parse_date_reads_any_common_shape(text, moment, date_only):
+    found = parse_date(text, BERLIN)
+    assert found is not None
+    assert found.moment == moment
+    assert found.moment.utcoffset() == moment.utcoffset()
+    assert found.date_only is date_only
+
+
+@pytest.mark.parametrize("text", ["", "no date here", "2026-02-31", "Smarch 3, 2026", None])
+def test_parse_date_refuses_what_is_no_date(text):
+    assert parse_date(text, BERLIN) is None

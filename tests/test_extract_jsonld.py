@@ -7,7 +7,13 @@ from dataclasses import asdict
 
 import pytest
 
-from newsbot.extract.jsonld import article_object, author_names, json_ld_objects
+from newsbot.extract.jsonld import (
+    _flatten,
+    article_object,
+    author_names,
+    json_ld_objects,
+    type_names,
+)
 from newsbot.page import Page
 from newsbot.sites import get_site
 from tests.conftest import FIXTURES, load_fixture
@@ -92,3 +98,30 @@ def test_damaged_json_ld_strings_give_way_to_the_visible_page(headline, date):
     assert article.title == want["title"]
     assert article.published_at is not None
     assert article.published_at.isoformat() == want["published_at"]
+
+
+def test_main_entities_and_iri_types_are_found():
+    blocks = [
+        '{"@type": "WebPage",'
+        ' "mainEntity": {"@type": "schema:OpinionNewsArticle", "headline": "A"}}',
+        '{"@type": "NewsArticle", "mainEntityOfPage": {"@type": "WebPage", "@id": "x"}}',
+        '[{"@type": "https://schema.org/LiveBlogPosting", "headline": "B"}]',
+    ]
+    objects = json_ld_objects(blocks)
+    assert [type_names(obj.get("@type")) for obj in objects] == [
+        {"WebPage"},
+        {"OpinionNewsArticle"},
+        {"NewsArticle"},
+        {"WebPage"},
+        {"LiveBlogPosting"},
+    ]
+    assert article_object(objects) == {"@type": "schema:OpinionNewsArticle", "headline": "A"}
+
+
+def test_deeply_nested_main_entities_do_not_recurse():
+    nested: dict = {"@type": "Article", "headline": "deep"}
+    for _ in range(50_000):
+        nested = {"@type": "WebPage", "mainEntity": nested}
+    objects = _flatten(nested)  # a dict this deep cannot come from json.loads; a stack copes
+    assert objects[-1] == {"@type": "Article", "headline": "deep"}
+    assert len(objects) == 50_001

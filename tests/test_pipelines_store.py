@@ -222,7 +222,7 @@ def spool_while_down(spool_dir):
     dead_url = f"postgresql+psycopg://postgres@127.0.0.1:{closed.port}/test"
     nul = article("20230911009998", body="Before\x00after")
     bad_article = article("20230911009999", section="S" * 200)  # varchar(128)
-    bad_rank = replace(RANKS[9], article_id="9" * 100)  # varchar(64)
+    bad_rank = replace(RANKS[9], article_id="9" * 2049)  # varchar(2048)
     items = [*ITEMS[:8], nul, bad_article, *RANKS[:9], bad_rank]
     stats = run_pipeline(dead_url, spool_dir, items)
     assert stats.get_value("newsbot/spool/items") == 20

@@ -77,6 +77,7 @@ ARTICLE_RULES = [
     ("author_too_long", {"authors": ["Yonhap", "y" * 201]}),
     ("body_too_large", {"body": "b" * (120 * 1024 * 1024)}),
     ("body_too_large", {"body": "가" * 333_334}),  # 1,000,002 bytes in UTF-8
+    ("article_id_too_long", {"article_id": "1" * 2049}),
 ]
 
 
@@ -109,6 +110,7 @@ RANK_RULES = [
     ("missing_captured_at", {"captured_at": None}),
     ("naive_captured_at", {"captured_at": NAIVE}),
     ("title_too_long", {"title": "x" * 501}),
+    ("article_id_too_long", {"article_id": "2" * 2049}),
 ]
 
 

@@ -100,6 +100,43 @@ def test_section_url_and_crawl_time_are_not_content(store):
     assert count(store, ArticleRevisionRow) == 1
 
 
+def test_provenance_is_stored_read_back_and_not_content(store):
+    first = article(layout="generic", provenance={"title": "jsonld", "published_at": "meta"})
+    store.save_articles([first])
+    moved = article(layout="generic", provenance={"title": "h1", "published_at": "time"})
+    result = store.save_articles([moved])
+    assert (result.new, result.revised, result.unchanged) == (0, 0, 1)
+    assert count(store, ArticleRevisionRow) == 1
+    with store.engine.connect() as connection:
+        row = connection.execute(select(ArticleRow.provenance)).one()
+        revision = connection.execute(select(ArticleRevisionRow.provenance)).one()
+    assert row.provenance == {"title": "jsonld", "published_at": "meta"}
+    assert revision.provenance == {"title": "jsonld", "published_at": "meta"}
+
+
+def test_a_revision_records_the_provenance_of_its_version(store):
+    store.save_articles([article(provenance={"body": "trafilatura"})])
+    edited = article(body="A new body.", provenance={"body": "jsonld"})
+    assert store.save_articles([edited]).revised == 1
+    with store.engine.connect() as connection:
+        revisions = connection.execute(
+            select(ArticleRevisionRow.provenance).order_by(ArticleRevisionRow.revision)
+        ).all()
+        row = connection.execute(select(ArticleRow.provenance)).one()
+    assert [r.provenance for r in revisions] == [{"body": "trafilatura"}, {"body": "jsonld"}]
+    assert row.provenance == {"body": "jsonld"}
+
+
+def test_canonical_url_ids_and_host_names_fit(store):
+    host = "news." + "sub." * 55 + "example.com"  # 235 characters: longer than 64
+    url = f"https://{host}/" + "a" * 1700  # 1944 characters
+    long_one = article(url, url=url, site=host, layout="generic")
+    assert store.save_articles([long_one]).new == 1
+    assert store.known_article_ids(host, [url]) == {url}
+    store.record_lost_article(host, url + "b", url + "b", "http_404", None, 3, long_one.crawled_at)
+    assert [lost.article_id for lost in store.lost_articles(host)] == [url + "b"]
+
+
 def test_known_article_ids(store):
     store.save_articles([article("20230911000813"), article("20230911000900")])
     known = store.known_article_ids("koreaherald", ["20230911000813", "20230911000999"])

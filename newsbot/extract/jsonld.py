@@ -10,7 +10,28 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle"})
+ARTICLE_TYPES = frozenset(
+    {
+        "Article",
+        "NewsArticle",
+        "ReportageNewsArticle",
+        "AnalysisNewsArticle",
+        "OpinionNewsArticle",
+        "BackgroundNewsArticle",
+        "ReviewNewsArticle",
+        "AskPublicNewsArticle",
+        "SatiricalArticle",
+        "LiveBlogPosting",
+        "BlogPosting",
+        "SocialMediaPosting",
+        "Report",
+        "ScholarlyArticle",
+        "TechArticle",
+    }
+)
+# Properties whose object may be the article itself: a WebPage's ``mainEntity``, an
+# article's ``mainEntityOfPage`` (usually just the page, sometimes a whole object).
+_NESTED_ENTITIES = ("@graph", "mainEntity", "mainEntityOfPage")
 
 
 def json_ld_objects(blocks: Iterable[str]) -> list[dict[str, Any]]:
@@ -34,12 +55,18 @@ def article_object(objects: Iterable[dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def type_names(value: Any) -> set[str]:
-    """The type names of an ``@type`` value: a string or a list; anything else names none."""
+    """The type names of an ``@type`` value: a string or a list; anything else names none.
+
+    Full IRIs ("https://schema.org/NewsArticle") and prefixed names ("schema:NewsArticle")
+    name the same type as the bare name.
+    """
     if isinstance(value, str):
-        return {value}
-    if isinstance(value, list):
-        return {entry for entry in value if isinstance(entry, str)}
-    return set()
+        values = [value]
+    elif isinstance(value, list):
+        values = [entry for entry in value if isinstance(entry, str)]
+    else:
+        return set()
+    return {entry.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for entry in values}
 
 
 def author_names(author: Any) -> list[str]:
@@ -60,7 +87,10 @@ def author_names(author: Any) -> list[str]:
 
 
 def _flatten(data: Any) -> list[dict[str, Any]]:
-    """Objects in document order: lists are opened, ``@graph`` members follow their owner."""
+    """Objects in document order: lists opened, ``@graph`` members and main entities after.
+
+    A stack, not recursion: the page chooses the depth.
+    """
     found: list[dict[str, Any]] = []
     pending = [data]
     while pending:
@@ -69,5 +99,5 @@ def _flatten(data: Any) -> list[dict[str, Any]]:
             pending.extend(reversed(value))
         elif isinstance(value, dict):
             found.append(value)
-            pending.append(value.get("@graph", []))
+            pending.extend(reversed([value.get(key) for key in _NESTED_ENTITIES]))
     return found

@@ -20,6 +20,7 @@ from newsbot.items import Article, PopularRank
 from newsbot.rejects import RejectsFile, crawler_rejects, reject
 from newsbot.sites import all_sites, site_for_url
 from newsbot.sites.base import Site, on_domains
+from newsbot.storage.models import ARTICLE_ID_MAX_CHARS
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -78,6 +79,7 @@ def article_problems(
     """Everything wrong with an article; empty when it is valid."""
     problems = _url_problems("url", article.url, hosts)
     problems += _text_problems(article, ("site", "article_id", "title", "body"))
+    problems += _article_id_problems(article.article_id)
     problems += _title_problems(article.title, limits)
     problems += _size_problems(article, limits)
     site = _site_of(article)
@@ -128,11 +130,24 @@ def rank_problems(
     problems = _url_problems("url", rank.url, hosts)
     problems += _url_problems("source_url", rank.source_url, hosts)
     problems += _text_problems(rank, ("site", "list_name", "title", "article_id"))
+    problems += _article_id_problems(rank.article_id)
     problems += _title_problems(rank.title, limits)
     if not isinstance(rank.rank, int) or isinstance(rank.rank, bool) or rank.rank < 1:
         problems.append(Problem("bad_rank", f"rank must be a whole number ≥ 1, got {rank.rank!r}"))
     problems += _time_problems("captured_at", rank.captured_at, required=True)
     return problems
+
+
+def _article_id_problems(article_id: Any) -> list[Problem]:
+    """An id the database column cannot hold (a generic site's id is a whole URL)."""
+    if isinstance(article_id, str) and len(article_id) > ARTICLE_ID_MAX_CHARS:
+        return [
+            Problem(
+                "article_id_too_long",
+                f"article_id has {len(article_id)} characters, over {ARTICLE_ID_MAX_CHARS}",
+            )
+        ]
+    return []
 
 
 def _title_problems(title: Any, limits: Limits) -> list[Problem]:

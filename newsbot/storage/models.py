@@ -31,6 +31,9 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 Json = JSON().with_variant(JSONB(), "postgresql")
+# Article ids of sites read generically are canonical URLs; site names may be host names.
+ARTICLE_ID_MAX_CHARS = 2048
+SITE_MAX_CHARS = 255
 # SQLite has no 64-bit autoincrement type other than INTEGER PRIMARY KEY.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 
@@ -75,6 +78,8 @@ class ArticleContent:
     body: Mapped[str] = mapped_column(Text)
     images: Mapped[list[dict[str, Any]]] = mapped_column(Json)
     content_hash: Mapped[str] = mapped_column(String(64))
+    # Where each field was read from (generic extraction); not part of the content hash.
+    provenance: Mapped[dict[str, str] | None] = mapped_column(Json)
 
 
 class ArticleRow(ArticleContent, Base):
@@ -87,8 +92,8 @@ class ArticleRow(ArticleContent, Base):
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    site: Mapped[str] = mapped_column(String(64))
-    article_id: Mapped[str] = mapped_column(String(64))
+    site: Mapped[str] = mapped_column(String(SITE_MAX_CHARS))
+    article_id: Mapped[str] = mapped_column(String(ARTICLE_ID_MAX_CHARS))
     layout: Mapped[str | None] = mapped_column(String(32))
     section: Mapped[str | None] = mapped_column(String(128))
     revision_count: Mapped[int] = mapped_column(Integer)
@@ -117,7 +122,7 @@ class PopularSnapshotRow(Base):
     __table_args__ = (UniqueConstraint("site", "list_name", "captured_at"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    site: Mapped[str] = mapped_column(String(64))
+    site: Mapped[str] = mapped_column(String(SITE_MAX_CHARS))
     list_name: Mapped[str] = mapped_column(String(64))
     captured_at: Mapped[datetime] = mapped_column(UTCDateTime())
     source_url: Mapped[str] = mapped_column(Text)
@@ -134,7 +139,7 @@ class PopularRankRow(Base):
     rank: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(Text)
     url: Mapped[str] = mapped_column(Text)
-    article_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    article_id: Mapped[str | None] = mapped_column(String(ARTICLE_ID_MAX_CHARS), index=True)
 
 
 class CrawlRunRow(Base):
@@ -158,8 +163,8 @@ class LostArticleRow(Base):
     __table_args__ = (UniqueConstraint("site", "article_id"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    site: Mapped[str] = mapped_column(String(64))
-    article_id: Mapped[str] = mapped_column(String(64))
+    site: Mapped[str] = mapped_column(String(SITE_MAX_CHARS))
+    article_id: Mapped[str] = mapped_column(String(ARTICLE_ID_MAX_CHARS))
     url: Mapped[str] = mapped_column(Text)
     section: Mapped[str | None] = mapped_column(String(128))
     last_reason: Mapped[str] = mapped_column(String(128))

@@ -427,6 +427,7 @@ def _content(article: Article, digest: str) -> dict[str, Any]:
         "updated_at": article.updated_at,
         "body": article.body,
         "images": [dict(image) for image in article.images],
+        "provenance": dict(article.provenance),
     }
 
 
