@@ -1,6 +1,6 @@
 """Generic article extraction on hand-written pages, and on The Korea Herald's fixtures.
 
-The pages under ``tests/fixtures/generic/<case>/page.html`` were written by hand for these
+The pages under ``tests/generic_pages/<case>/page.html`` were written by hand for these
 tests; each ``expected.json`` holds values read off its page by hand (its ``note`` says what
 the page exercises). A field an ``expected.json`` leaves out is not checked for that case.
 """
@@ -25,7 +25,9 @@ from newsbot.sites.base import ParseError
 from newsbot.sites.generic import GenericSite
 from tests.conftest import FIXTURES, load_fixture
 
-GENERIC = FIXTURES / "generic"
+# Not under tests/fixtures/: that tree holds sites' fixtures (tests/fixtures/<site>/<name>/,
+# each with its meta.json), and every directory there is tested as one.
+GENERIC = Path(__file__).parent / "generic_pages"
 CASES = sorted(path.name for path in GENERIC.iterdir() if (path / "expected.json").is_file())
 BERLIN = ZoneInfo("Europe/Berlin")
 
