@@ -25,8 +25,9 @@ from newsbot.sites.base import ParseError
 from newsbot.sites.generic import GenericSite
 from tests.conftest import FIXTURES, load_fixture
 
-# Not under tests/fixtures/: these are cases of the extractor, not pages of a site.
-GENERIC = Path(__file__).with_name("generic_pages")
+# Not under tests/fixtures/: that tree holds sites' fixtures (tests/fixtures/<site>/<name>/,
+# each with its meta.json), and every directory there is tested as one.
+GENERIC = Path(__file__).parent / "generic_pages"
 CASES = sorted(path.name for path in GENERIC.iterdir() if (path / "expected.json").is_file())
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -1,0 +1,174 @@
+"""The publication and revision dates: structured values, ``<time>``, printed dates, htmldate.
+
+Structured values come first (JSON-LD, microdata, meta tags, Dublin Core); a publication date
+missing there is read from the first ``<time datetime>`` in the body; a date still missing is
+read from the text printed near the headline, where an "Updated" label marks the revision's.
+htmldate's guess is the last resort for the publication date. A date given only as a day is
+midnight in the site's zone and its provenance ends in ``/date_only``; placeholders such as
+year 1 count as no date.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from htmldate import find_date
+
+from newsbot.extract.dates import FoundDate, parse_date
+from newsbot.extract.generic.near import Near
+from newsbot.extract.generic.sources import Sources, jsonld_text
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+logger = logging.getLogger(__name__)
+
+# Meta tag names (lower case) in order of preference.
+_META_PUBLISHED = (
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "published_time",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "date",
+)
+_META_UPDATED = (
+    "article:modified_time",
+    "og:article:modified_time",
+    "og:updated_time",
+    "article:updated_time",
+    "datemodified",
+    "lastmod",
+    "last-modified",
+)
+_DC_PUBLISHED = (
+    "dcterms.created",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.date",
+    "dc.date",
+)
+_DC_UPDATED = ("dcterms.modified", "dc.date.modified")
+_UPDATED_LABEL = re.compile(r"\b(?:updated|modified|last\s+updated|edited)\b", re.I)
+
+
+def read_dates(
+    root: Any, sources: Sources, near: Near, tz: ZoneInfo, provenance: dict[str, str]
+) -> tuple[datetime | None, datetime | None]:
+    """The publication and revision dates the page states, noting their sources.
+
+    Dates without a zone are in ``tz``. htmldate is not asked here: see
+    :func:`htmldate_published`.
+    """
+    published_candidates: list[tuple[Iterable[str | None], str]] = [
+        ([jsonld_text(sources.article.get("datePublished"))], "jsonld"),
+        ([jsonld_text(sources.article.get("dateCreated"))], "jsonld"),
+        (sources.microdata_values("datePublished"), "microdata"),
+        (sources.all_meta(_META_PUBLISHED), "meta"),
+        (sources.all_meta(_DC_PUBLISHED), "dublincore"),
+    ]
+    updated_candidates: list[tuple[Iterable[str | None], str]] = [
+        ([jsonld_text(sources.article.get("dateModified"))], "jsonld"),
+        (sources.microdata_values("dateModified"), "microdata"),
+        (sources.all_meta(_META_UPDATED), "meta"),
+        (sources.all_meta(_DC_UPDATED), "dublincore"),
+    ]
+    published = _first_date(published_candidates, tz, "published_at", provenance)
+    updated = _first_date(updated_candidates, tz, "updated_at", provenance)
+    if published is None:
+        published = _time_element(root, tz, provenance)
+    if published is None or updated is None:
+        printed_published, printed_updated = _printed_dates(near.after, tz)
+        if published is None and printed_published is not None:
+            published = _note(printed_published, "text", "published_at", provenance)
+        if updated is None and printed_updated is not None:
+            updated = _note(printed_updated, "text", "updated_at", provenance)
+    return published, updated
+
+
+_EARLIEST_YEAR = 1990  # "0001-01-01" and the like stand for "no date"
+
+
+def _page_date(text: str | None, tz: ZoneInfo) -> FoundDate | None:
+    """A date read from the page, unless it is a placeholder such as year 1."""
+    found = parse_date(text, tz)
+    return found if found is not None and found.moment.year >= _EARLIEST_YEAR else None
+
+
+def _note(found: FoundDate, source: str, name: str, provenance: dict[str, str]) -> datetime:
+    provenance[name] = f"{source}/date_only" if found.date_only else source
+    return found.moment
+
+
+def _first_date(
+    candidates: list[tuple[Iterable[str | None], str]],
+    tz: ZoneInfo,
+    name: str,
+    provenance: dict[str, str],
+) -> datetime | None:
+    for values, source in candidates:
+        for value in values:
+            found = _page_date(value, tz)
+            if found is not None:
+                return _note(found, source, name, provenance)
+    return None
+
+
+def _time_element(root: Any, tz: ZoneInfo, provenance: dict[str, str]) -> datetime | None:
+    for element in root.xpath("//body//time[@datetime]"):
+        found = _page_date(element.get("datetime"), tz)
+        if found is not None:
+            return _note(found, "time", "published_at", provenance)
+    return None
+
+
+def _printed_dates(
+    texts: list[tuple[str, Any]], tz: ZoneInfo
+) -> tuple[FoundDate | None, FoundDate | None]:
+    """Dates printed near the headline: the first is the publication date.
+
+    A date labelled "Updated" (in its own text or the text before it) is the revision's.
+    """
+    published: FoundDate | None = None
+    updated: FoundDate | None = None
+    previous = ""
+    for text, _ in texts:
+        found = _page_date(text, tz)
+        if found is not None:
+            is_update = bool(_UPDATED_LABEL.search(text) or _UPDATED_LABEL.search(previous))
+            if is_update and updated is None:
+                updated = found
+            elif published is None and not is_update:
+                published = found
+            if published is not None and updated is not None:
+                break
+        previous = text
+    return published, updated
+
+
+def htmldate_published(
+    root: Any, url: str, tz: ZoneInfo, provenance: dict[str, str]
+) -> datetime | None:
+    """The original date as htmldate guesses it: the last resort for undated pages."""
+    try:
+        # Only the page's own markup and URL: extensive search guesses from any date in the
+        # text, which the visible-date reading above already did with more care.
+        guessed = find_date(
+            copy.deepcopy(root), url=url, original_date=True, extensive_search=False
+        )
+    except (ValueError, TypeError) as error:
+        logger.debug("htmldate failed: %s", error)
+        return None
+    found = _page_date(guessed, tz)
+    return _note(found, "htmldate", "published_at", provenance) if found else None

@@ -1,0 +1,113 @@
+"""The headline's neighbourhood: the visible texts just before and after it.
+
+Bylines and dates printed for the reader sit next to the headline (below it on most pages,
+above it on some), so authors and dates are looked for among these few texts rather than
+in the whole page. Hidden elements (scripts, templates, ``hidden``) are left out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from newsbot.extract.text import HIDDEN_TAGS, clean_text
+
+# How many visible text nodes after the headline a byline or printed date may be.
+_NEAR_HEADLINE = 40
+
+
+@dataclass(frozen=True)
+class Near:
+    """The headline and the visible texts just before and after it.
+
+    Bylines and printed dates are found there.
+    """
+
+    heading: Any
+    before: list[tuple[str, Any]]
+    after: list[tuple[str, Any]]
+
+
+def near_headline(root: Any, heading: Any) -> Near:
+    """The texts around ``heading``, an element of ``root`` (None: the top of the body)."""
+    return Near(heading, list(_texts_before(heading)), list(_texts_after(root, heading)))
+
+
+_BEFORE_HEADLINE = 8
+
+
+def _texts_before(heading: Any) -> list[tuple[str, Any]]:
+    """The few visible text nodes just before the headline, in document order."""
+    if heading is None:
+        return []
+    found: list[tuple[str, Any]] = []
+    for text in heading.xpath("preceding::text()[normalize-space()][position() <= 20]"):
+        container = _visible_container(text)
+        cleaned = clean_text(str(text))
+        if container is not None and cleaned:
+            found.append((cleaned, container))
+    return found[-_BEFORE_HEADLINE:]
+
+
+def _visible_container(text: Any) -> Any:
+    """The element holding a text node, or None when the text is hidden."""
+    container = text.getparent()
+    if container is not None and text.is_tail:
+        container = container.getparent()
+    if container is None or not isinstance(container.tag, str):
+        return None
+    if container.tag in HIDDEN_TAGS or any(
+        ancestor.tag in HIDDEN_TAGS for ancestor in container.iterancestors()
+    ):
+        return None
+    return container
+
+
+def _texts_after(
+    root: Any, heading: Any, window: int = _NEAR_HEADLINE
+) -> Iterator[tuple[str, Any]]:
+    """Visible text nodes after the headline, each with the element that holds it.
+
+    Without a headline, the text from the top of the body. The tree is walked lazily from
+    the headline on: an XPath ``following::`` would list the page's every text first.
+    """
+    if heading is not None:
+        texts = _following_texts(heading)
+    else:
+        body = next(iter(root.iter("body")), None)
+        if body is None:
+            return
+        texts = _subtree_texts(body, with_tail=False)
+    count = 0
+    for text, container in texts:
+        cleaned = clean_text(text)
+        if not cleaned:
+            continue
+        yield cleaned, container
+        count += 1
+        if count >= window:
+            return
+
+
+def _following_texts(element: Any) -> Iterator[tuple[str, Any]]:
+    """Texts after ``element`` (not inside it) in document order, hidden ones left out."""
+    node = element
+    while node is not None:
+        parent = node.getparent()
+        if node.tail and parent is not None:
+            yield node.tail, parent
+        for sibling in node.itersiblings():
+            yield from _subtree_texts(sibling, with_tail=True)
+        node = parent
+
+
+def _subtree_texts(element: Any, *, with_tail: bool) -> Iterator[tuple[str, Any]]:
+    # Recursion is bounded: the HTML parser caps nesting depth (libxml2's 256 levels).
+    if isinstance(element.tag, str) and element.tag not in HIDDEN_TAGS:
+        if element.text:
+            yield element.text, element
+        for child in element:
+            yield from _subtree_texts(child, with_tail=True)
+    if with_tail and element.tail and element.getparent() is not None:
+        yield element.tail, element.getparent()
