@@ -187,3 +187,28 @@ def test_rank_history_ignores_case_beyond_ascii(database_url):
     matched = [h.article_id for h in rank_history(store.engine, "ÉTÉ À SÉOUL")]
     store.close()
     assert matched == ["20230921000300"]
+
+
+def test_latest_prints_each_article_in_its_own_sites_zone(database_url, capsys):
+    # 11:38 UTC is 20:38 in Seoul; a site newsbot has no module for is shown in UTC.
+    published = datetime(2023, 9, 11, 11, 38, tzinfo=UTC)
+    url = "https://news.example.com/2023/09/11/council-vote"
+    store = open_store(database_url)
+    try:
+        store.save_articles(
+            [
+                article("20230911000813", published_at=published),
+                article(
+                    url, url=url, site="news.example.com", layout="generic", images=[],
+                    title="Council vote", published_at=published,
+                ),
+            ]
+        )  # fmt: skip
+    finally:
+        store.close()
+    assert newsbot(["--database-url", database_url, "latest"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    herald = next(line for line in lines if "20230911000813" in line)
+    other = next(line for line in lines if "Council vote" in line)
+    assert herald.startswith("2023-09-11 20:38 KST")
+    assert other.startswith("2023-09-11 11:38 UTC")
