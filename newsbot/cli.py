@@ -29,10 +29,10 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from scrapy.settings import Settings
 
-from newsbot.extract.dates import KST
 from newsbot.fixtures import (
     KINDS,
     SavedPageError,
@@ -47,6 +47,7 @@ from newsbot.rejects import RejectsBySite
 from newsbot.rejects import default_template as default_rejects_template
 from newsbot.runner import run_job
 from newsbot.sanitize import clean_item, printable
+from newsbot.sites import all_sites
 from newsbot.sites.base import ParseError
 from newsbot.storage import default_database_url
 from newsbot.storage.batches import save_batch
@@ -384,13 +385,20 @@ def _replay_rejects(store: SqlStore, args: argparse.Namespace) -> int:
     return 0 if not still else 1
 
 
+def _site_zone(site: str) -> ZoneInfo:
+    """The zone a site prints its dates in: its module's, UTC for sites without one."""
+    known = {known.name: known for known in all_sites()}
+    return known[site].timezone if site in known else ZoneInfo("UTC")
+
+
 def _latest(store: SqlStore, args: argparse.Namespace) -> int:
     rows = latest_articles(store.engine, site=args.site, limit=args.limit)
     if args.json:
         _print_json(rows)
         return 0
     for row in rows:
-        when = row["published_at"].astimezone(KST).strftime("%Y-%m-%d %H:%M KST")
+        zone = _site_zone(row["site"])
+        when = row["published_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
         authors = printable(", ".join(row["authors"])) or "-"
         print(f"{when}  {printable(row['article_id']):>14}  {printable(row['title'])}  ({authors})")
     return 0
@@ -405,7 +413,8 @@ def _revisions(store: SqlStore, args: argparse.Namespace) -> int:
         _print_json(rows)
         return 0
     for row in rows:
-        updated = row["updated_at"].astimezone(KST).isoformat() if row["updated_at"] else "-"
+        zone = _site_zone(args.site)
+        updated = row["updated_at"].astimezone(zone).isoformat() if row["updated_at"] else "-"
         print(
             f"revision {row['revision']}: crawled {row['crawled_at'].isoformat()}, "
             f"updated {updated}, {len(row['body'])} characters, {printable(row['title'])}"
