@@ -155,9 +155,9 @@ _MONTH_DAY_YEAR = re.compile(
     + _TIME_PART,
     re.IGNORECASE,
 )
-# "30 November 2026", "30 Nov. 2026 14:05"
+# "30 November 2026", "30 Nov. 2026 14:05", "30. November 2026" (German and Nordic days)
 _DAY_MONTH_YEAR = re.compile(
-    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})\b"
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th|\.)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})\b"
     + _TIME_PART,
     re.IGNORECASE,
 )

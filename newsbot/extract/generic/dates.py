@@ -2,9 +2,10 @@
 
 Structured values come first (JSON-LD, microdata, meta tags, Dublin Core); a publication date
 missing there is read from the first ``<time datetime>`` in the body; a date still missing is
-read from the text printed near the headline, where an "Updated" label marks the revision's.
-htmldate's guess is the last resort for the publication date. A date given only as a day is
-midnight in the site's zone and its provenance ends in ``/date_only``; placeholders such as
+read from the text printed after the headline (else just before it), where an "Updated"
+label marks the revision's. htmldate's guess is the last resort for the publication date. A
+date given only as a day is midnight in the site's zone and its provenance ends in
+``/date_only``; placeholders such as
 year 1 count as no date.
 """
 
@@ -90,6 +91,9 @@ def read_dates(
         published = _time_element(root, tz, provenance)
     if published is None or updated is None:
         printed_published, printed_updated = _printed_dates(near.after, tz)
+        if printed_published is None:
+            # Some pages print the date above the headline, with the byline or the way back.
+            printed_published, _ = _printed_dates(near.before, tz)
         if published is None and printed_published is not None:
             published = _note(printed_published, "text", "published_at", provenance)
         if updated is None and printed_updated is not None:
