@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING
 
 from newsbot.extract.generic.authors import read_authors
 from newsbot.extract.generic.body import read_body
-from newsbot.extract.generic.dates import htmldate_published, read_dates
+from newsbot.extract.generic.dates import htmldate_published, read_dates, timed_same_day
 from newsbot.extract.generic.headline import find_headings, read_title
 from newsbot.extract.generic.near import near_headline
 from newsbot.extract.generic.section import read_section
@@ -101,6 +101,8 @@ def extract_article(page: Page, *, site: Site, section: str | None = None) -> Ar
     published, updated = read_dates(root, sources, near, site.timezone, provenance)
     if published is None:
         published = htmldate_published(root, page.url, site.timezone, provenance)
+        if published is not None and provenance["published_at"].endswith("/date_only"):
+            published = timed_same_day(published, root, [], site.timezone, provenance)
     loader.add_value("published_at", published)
     loader.add_value("updated_at", updated)
     found_section = read_section(root, sources, title, provenance)

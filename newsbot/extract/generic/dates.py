@@ -5,8 +5,9 @@ missing there is read from the first ``<time datetime>`` in the body; a date sti
 read from the text printed after the headline (else just before it), where an "Updated"
 label marks the revision's. htmldate's guess is the last resort for the publication date. A
 date given only as a day is midnight in the site's zone and its provenance ends in
-``/date_only``; placeholders such as
-year 1 count as no date.
+``/date_only``; placeholders such as year 1 count as no date. A day-only publication date
+takes the time of the first timed date the page gives for that same day (structured values,
+``<time>``, then any visible text): the most precise source that agrees wins.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from htmldate import find_date
 
 from newsbot.extract.dates import FoundDate, parse_date
-from newsbot.extract.generic.near import Near
+from newsbot.extract.generic.near import Near, visible_texts
 from newsbot.extract.generic.sources import Sources, jsonld_text
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ def read_dates(
         (sources.all_meta(_DC_UPDATED), "dublincore"),
     ]
     published = _first_date(published_candidates, tz, "published_at", provenance)
+    timed_sources = [*published_candidates, (_time_values(root), "time")]
     updated = _first_date(updated_candidates, tz, "updated_at", provenance)
     if published is None:
         published = _time_element(root, tz, provenance)
@@ -98,7 +100,35 @@ def read_dates(
             published = _note(printed_published, "text", "published_at", provenance)
         if updated is None and printed_updated is not None:
             updated = _note(printed_updated, "text", "updated_at", provenance)
+    if published is not None and provenance["published_at"].endswith("/date_only"):
+        published = timed_same_day(published, root, timed_sources, tz, provenance)
     return published, updated
+
+
+def timed_same_day(
+    day: datetime,
+    root: Any,
+    sources: list[tuple[Iterable[str | None], str]],
+    tz: ZoneInfo,
+    provenance: dict[str, str],
+) -> datetime:
+    """The first date with a time that ``sources`` or the visible text give for ``day``.
+
+    ``day`` is a day-only publication date. A timed date of the same calendar day (as the
+    page writes it) says the same thing more precisely; a timed date of another day says
+    nothing about this one, so the day itself is never changed. ``day`` when none is found.
+    """
+    texts = ((text for text, _ in visible_texts(root)), "text")
+    for values, source in [*sources, texts]:
+        for value in values:
+            found = _page_date(value, tz)
+            if found is not None and not found.date_only and found.moment.date() == day.date():
+                return _note(found, source, "published_at", provenance)
+    return day
+
+
+def _time_values(root: Any) -> list[str]:
+    return [element.get("datetime") for element in root.xpath("//body//time[@datetime]")]
 
 
 _EARLIEST_YEAR = 1990  # "0001-01-01" and the like stand for "no date"
