@@ -92,6 +92,28 @@ def test_a_naive_time_takes_the_site_zone():
     assert summer.published_at.utcoffset().total_seconds() == 2 * 3600
 
 
+@pytest.mark.parametrize(
+    ("base_url", "zone"),
+    [
+        ("https://www.entertainment.co.kr", "Asia/Seoul"),  # Korea has one zone
+        ("https://news.example.fr/", "Europe/Paris"),
+        ("https://example.de", "UTC"),  # Germany: Berlin and Büsingen, so no single zone
+        ("https://example.us", "UTC"),  # many zones
+        ("https://example.io", "UTC"),  # a country code sold to anyone
+        ("https://example.com", "UTC"),
+    ],
+)
+def test_a_site_on_the_domain_of_a_country_with_one_zone_is_in_that_zone(base_url, zone):
+    assert GenericSite(base_url).timezone == ZoneInfo(zone)
+
+
+def test_a_naive_time_on_a_korean_domain_is_korean_time():
+    html = (GENERIC / "visible-only" / "page.html").read_text()
+    page = Page.from_html("https://www.entertainment.co.kr/news/1", html)
+    article = extract_article(page, site=GenericSite("https://www.entertainment.co.kr"))
+    assert article.published_at == datetime.fromisoformat("2026-03-05T14:30:00+09:00")
+
+
 def test_seconds_and_offset_of_the_source_are_kept():
     published = read("jsonld-graph").published_at
     assert (published.second, published.utcoffset().total_seconds()) == (5, 2 * 3600)
