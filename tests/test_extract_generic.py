@@ -114,6 +114,22 @@ def test_a_naive_time_on_a_korean_domain_is_korean_time():
     assert article.published_at == datetime.fromisoformat("2026-03-05T14:30:00+09:00")
 
 
+def test_a_page_stating_only_utc_dates_leaves_naive_times_in_the_site_zone():
+    # Systems write "Z" after converting to UTC; that says nothing of the zone pages print in.
+    html = (GENERIC / "zone-from-another-date" / "page.html").read_text()
+    article = read("zone-from-another-date", html.replace("+05:30", "Z"))
+    assert article.published_at == datetime.fromisoformat("2026-03-05T14:30:00+01:00")
+    assert article.updated_at == datetime.fromisoformat("2026-03-06T09:00:00+00:00")
+
+
+def test_a_page_agreeing_with_the_site_zone_keeps_it_for_its_daylight_saving():
+    html = (GENERIC / "zone-from-another-date" / "page.html").read_text()
+    # +01:00 is Berlin's offset on 6 March; on 5 August Berlin is at +02:00 (CEST).
+    html = html.replace("+05:30", "+01:00").replace("March 5, 2026", "August 5, 2026")
+    article = read("zone-from-another-date", html)
+    assert article.published_at == datetime.fromisoformat("2026-08-05T14:30:00+02:00")
+
+
 def test_seconds_and_offset_of_the_source_are_kept():
     published = read("jsonld-graph").published_at
     assert (published.second, published.utcoffset().total_seconds()) == (5, 2 * 3600)
