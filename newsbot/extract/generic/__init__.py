@@ -54,7 +54,12 @@ from typing import TYPE_CHECKING
 
 from newsbot.extract.generic.authors import read_authors
 from newsbot.extract.generic.body import read_body
-from newsbot.extract.generic.dates import htmldate_published, read_dates, timed_same_day
+from newsbot.extract.generic.dates import (
+    htmldate_published,
+    page_zone,
+    read_dates,
+    timed_same_day,
+)
 from newsbot.extract.generic.headline import find_headings, read_title
 from newsbot.extract.generic.near import near_headline
 from newsbot.extract.generic.section import read_section
@@ -76,7 +81,8 @@ def extract_article(page: Page, *, site: Site, section: str | None = None) -> Ar
     """Read ``page`` as an article of ``site``; raise ParseError when required fields lack.
 
     ``url`` is the page's canonical link when it points to the site, else the page's URL;
-    ``article_id`` is ``site.article_id(url)``; undated zones take ``site.timezone``.
+    ``article_id`` is ``site.article_id(url)``; times without a zone take the offset the
+    page states on its other dates, else ``site.timezone``.
     """
     root = page.selector.root
     sources = read_sources(page, root, site)
@@ -98,11 +104,12 @@ def extract_article(page: Page, *, site: Site, section: str | None = None) -> Ar
     first_paragraph = paragraphs[0] if paragraphs else None
     near = near_headline(root, heading)
     loader.add_value("authors", read_authors(root, sources, near, first_paragraph, provenance))
-    published, updated = read_dates(root, sources, near, site.timezone, provenance)
+    zone = page_zone(sources, site.timezone)
+    published, updated = read_dates(root, sources, near, zone, provenance)
     if published is None:
-        published = htmldate_published(root, page.url, site.timezone, provenance)
+        published = htmldate_published(root, page.url, zone, provenance)
         if published is not None and provenance["published_at"].endswith("/date_only"):
-            published = timed_same_day(published, root, [], site.timezone, provenance)
+            published = timed_same_day(published, root, [], zone, provenance)
     loader.add_value("published_at", published)
     loader.add_value("updated_at", updated)
     found_section = read_section(root, sources, title, provenance)
