@@ -25,8 +25,12 @@ data then chooses among several ``<h1>``. Every filled field says where it came 
 ``crawl``       the section the crawl reached the page from
 =============== ==================================================================
 
-A date read from a source that gives only the day is midnight in the site's zone and its
-provenance ends in ``/date_only`` (``"meta/date_only"``).
+A date read from a source that gives only the day is midnight and its provenance ends in
+``/date_only`` (``"meta/date_only"``), unless the page gives a time for that same day
+elsewhere (structured data, ``<time>``, visible text): the most precise source that agrees
+wins and is named. Times without a zone are in the zone the article's structured dates state
+(an offset other than UTC's), else in the site's zone (for a site on the domain of a country
+with one zone, that country's; else UTC).
 
 The generic path reads tags, structured data, ``itemprop``/``rel``/ARIA attributes, link
 targets and visible text only, never class or id names: nobody here wrote the markup.
