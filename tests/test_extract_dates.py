@@ -83,6 +83,8 @@ BERLIN = ZoneInfo("Europe/Berlin")
             False,
         ),
         ("30 November 2026", datetime(2026, 11, 30, tzinfo=BERLIN), True),
+        ("publiziert am 25. September 2018", datetime(2018, 9, 25, tzinfo=BERLIN), True),
+        ("30. Juli 2018, 14:05", datetime(2018, 7, 30, 14, 5, tzinfo=BERLIN), False),
         ("Updated: June 1, 2026 at 3:05 PM", datetime(2026, 6, 1, 15, 5, tzinfo=BERLIN), False),
         ("2026.11.30 09:30", datetime(2026, 11, 30, 9, 30, tzinfo=BERLIN), False),
     ],
@@ -95,6 +97,8 @@ def test_parse_date_reads_any_common_shape(text, moment, date_only):
     assert found.date_only is date_only
 
 
-@pytest.mark.parametrize("text", ["", "no date here", "2026-02-31", "Smarch 3, 2026", None])
+@pytest.mark.parametrize(
+    "text", ["", "no date here", "2026-02-31", "Smarch 3, 2026", "31. Februar 2026", None]
+)
 def test_parse_date_refuses_what_is_no_date(text):
     assert parse_date(text, BERLIN) is None

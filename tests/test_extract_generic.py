@@ -92,6 +92,44 @@ def test_a_naive_time_takes_the_site_zone():
     assert summer.published_at.utcoffset().total_seconds() == 2 * 3600
 
 
+@pytest.mark.parametrize(
+    ("base_url", "zone"),
+    [
+        ("https://www.entertainment.co.kr", "Asia/Seoul"),  # Korea has one zone
+        ("https://news.example.fr/", "Europe/Paris"),
+        ("https://example.de", "UTC"),  # Germany: Berlin and Büsingen, so no single zone
+        ("https://example.us", "UTC"),  # many zones
+        ("https://example.io", "UTC"),  # a country code sold to anyone
+        ("https://example.com", "UTC"),
+    ],
+)
+def test_a_site_on_the_domain_of_a_country_with_one_zone_is_in_that_zone(base_url, zone):
+    assert GenericSite(base_url).timezone == ZoneInfo(zone)
+
+
+def test_a_naive_time_on_a_korean_domain_is_korean_time():
+    html = (GENERIC / "visible-only" / "page.html").read_text()
+    page = Page.from_html("https://www.entertainment.co.kr/news/1", html)
+    article = extract_article(page, site=GenericSite("https://www.entertainment.co.kr"))
+    assert article.published_at == datetime.fromisoformat("2026-03-05T14:30:00+09:00")
+
+
+def test_a_page_stating_only_utc_dates_leaves_naive_times_in_the_site_zone():
+    # Systems write "Z" after converting to UTC; that says nothing of the zone pages print in.
+    html = (GENERIC / "zone-from-another-date" / "page.html").read_text()
+    article = read("zone-from-another-date", html.replace("+05:30", "Z"))
+    assert article.published_at == datetime.fromisoformat("2026-03-05T14:30:00+01:00")
+    assert article.updated_at == datetime.fromisoformat("2026-03-06T09:00:00+00:00")
+
+
+def test_a_page_agreeing_with_the_site_zone_keeps_it_for_its_daylight_saving():
+    html = (GENERIC / "zone-from-another-date" / "page.html").read_text()
+    # +01:00 is Berlin's offset on 6 March; on 5 August Berlin is at +02:00 (CEST).
+    html = html.replace("+05:30", "+01:00").replace("March 5, 2026", "August 5, 2026")
+    article = read("zone-from-another-date", html)
+    assert article.published_at == datetime.fromisoformat("2026-08-05T14:30:00+02:00")
+
+
 def test_seconds_and_offset_of_the_source_are_kept():
     published = read("jsonld-graph").published_at
     assert (published.second, published.utcoffset().total_seconds()) == (5, 2 * 3600)

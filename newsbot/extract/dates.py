@@ -155,9 +155,9 @@ _MONTH_DAY_YEAR = re.compile(
     + _TIME_PART,
     re.IGNORECASE,
 )
-# "30 November 2026", "30 Nov. 2026 14:05"
+# "30 November 2026", "30 Nov. 2026 14:05", "30. November 2026" (German and Nordic days)
 _DAY_MONTH_YEAR = re.compile(
-    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})\b"
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th|\.)?\s+(?P<month>[A-Za-z]{3,9})\.?,?\s+(?P<year>\d{4})\b"
     + _TIME_PART,
     re.IGNORECASE,
 )
@@ -174,7 +174,7 @@ _YEAR_MONTH_DAY = re.compile(
 )
 
 
-def parse_date(text: str | None, tz: ZoneInfo) -> FoundDate | None:
+def parse_date(text: str | None, tz: tzinfo) -> FoundDate | None:
     """Read a date of any common shape: ISO 8601, RFC 2822, or as news pages print it.
 
     An offset in the text is kept; text without one is in ``tz``; a day alone is midnight
@@ -205,7 +205,7 @@ def parse_date(text: str | None, tz: ZoneInfo) -> FoundDate | None:
     return None
 
 
-def _parse_iso(text: str, tz: ZoneInfo) -> FoundDate | None:
+def _parse_iso(text: str, tz: tzinfo) -> FoundDate | None:
     cleaned = _SPACE_BEFORE_OFFSET.sub("", text.replace("Z", "+00:00").replace("z", "+00:00"))
     try:
         moment = datetime.fromisoformat(cleaned)
@@ -215,7 +215,7 @@ def _parse_iso(text: str, tz: ZoneInfo) -> FoundDate | None:
     return FoundDate(moment if moment.tzinfo else moment.replace(tzinfo=tz), date_only)
 
 
-def _from_match(match: re.Match[str], tz: ZoneInfo) -> FoundDate | None:
+def _from_match(match: re.Match[str], tz: tzinfo) -> FoundDate | None:
     month_text = match["month"]
     month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text[:3].lower())
     if month is None:

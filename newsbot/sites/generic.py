@@ -1,11 +1,15 @@
 """Any news site newsbot has no parser for: the ``news`` spider's site.
 
-``site`` is the host without ``www.``; ``article_id`` is the article's canonical URL.
+``site`` is the host without ``www.``; ``article_id`` is the article's canonical URL; the
+zone of undated times is the one given, else that of the country whose domain the site is on
+when the country has one zone (``.kr``: Asia/Seoul), else UTC.
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib.resources import files
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -86,6 +90,60 @@ def _has_leaf(path: str) -> bool:
     return bool(re.search(r"/(?:19|20)\d{2}/\d{1,2}(?:/\d{1,2})?/[^/]+", path))
 
 
+# Country codes sold as generic domains (.io, .tv, .co, …): they say nothing of where a site
+# is. The list search engines use to the same end (Google Search Central, "Managing
+# multi-regional and multilingual sites"), with .ai, sold the same way.
+_GENERIC_COUNTRY_CODES = frozenset(
+    [
+        "ad",
+        "ai",
+        "as",
+        "bz",
+        "cc",
+        "cd",
+        "co",
+        "dj",
+        "fm",
+        "io",
+        "la",
+        "me",
+        "ms",
+        "nu",
+        "sc",
+        "sr",
+        "su",
+        "tk",
+        "tv",
+        "ws",
+    ]
+)
+
+
+@cache
+def _single_zones() -> dict[str, str]:
+    """Country code → its one time zone, for countries with one zone (tzdata's zone.tab)."""
+    zones: dict[str, list[str]] = {}
+    table = files("tzdata").joinpath("zoneinfo/zone.tab").read_text(encoding="utf-8")
+    for line in table.splitlines():
+        if line and not line.startswith("#"):
+            country, _, zone = line.split("\t")[:3]
+            zones.setdefault(country.lower(), []).append(zone)
+    return {country: names[0] for country, names in zones.items() if len(names) == 1}
+
+
+def country_timezone(host: str) -> ZoneInfo | None:
+    """The time zone of the country whose domain ``host`` is on, when it has just one.
+
+    ``entermedia.co.kr`` is in Asia/Seoul; ``example.de`` (Germany has two zones),
+    ``example.io`` (sold to anyone) and ``example.com`` have none.
+    """
+    suffix = host.lower().rstrip(".").rpartition(".")[2]
+    if len(suffix) != 2 or suffix in _GENERIC_COUNTRY_CODES:
+        return None
+    zone = _single_zones().get(suffix)
+    return ZoneInfo(zone) if zone else None
+
+
 class GenericSite(Site):
     """A site known only by its base URL; every page is read by the generic layout."""
 
@@ -96,8 +154,10 @@ class GenericSite(Site):
         self.name = site_name_for(host)
         self.default_base_url = base_url.rstrip("/")
         self.domains = (self.name,)
-        if timezone is not None:
-            self.timezone = timezone
+        # Undated times on a page are the site's: a country's own domain says where it is.
+        zone = timezone if timezone is not None else country_timezone(host)
+        if zone is not None:
+            self.timezone = zone
 
     def article_id(self, url: str) -> str | None:
         """The canonical URL of an article page of this site, or None for other URLs."""

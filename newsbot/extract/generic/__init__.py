@@ -25,8 +25,12 @@ data then chooses among several ``<h1>``. Every filled field says where it came 
 ``crawl``       the section the crawl reached the page from
 =============== ==================================================================
 
-A date read from a source that gives only the day is midnight in the site's zone and its
-provenance ends in ``/date_only`` (``"meta/date_only"``).
+A date read from a source that gives only the day is midnight and its provenance ends in
+``/date_only`` (``"meta/date_only"``), unless the page gives a time for that same day
+elsewhere (structured data, ``<time>``, visible text): the most precise source that agrees
+wins and is named. Times without a zone are in the zone the article's structured dates state
+(an offset other than UTC's), else in the site's zone (for a site on the domain of a country
+with one zone, that country's; else UTC).
 
 The generic path reads tags, structured data, ``itemprop``/``rel``/ARIA attributes, link
 targets and visible text only, never class or id names: nobody here wrote the markup.
@@ -54,7 +58,12 @@ from typing import TYPE_CHECKING
 
 from newsbot.extract.generic.authors import read_authors
 from newsbot.extract.generic.body import read_body
-from newsbot.extract.generic.dates import htmldate_published, read_dates
+from newsbot.extract.generic.dates import (
+    htmldate_published,
+    page_zone,
+    read_dates,
+    timed_same_day,
+)
 from newsbot.extract.generic.headline import find_headings, read_title
 from newsbot.extract.generic.near import near_headline
 from newsbot.extract.generic.section import read_section
@@ -76,7 +85,8 @@ def extract_article(page: Page, *, site: Site, section: str | None = None) -> Ar
     """Read ``page`` as an article of ``site``; raise ParseError when required fields lack.
 
     ``url`` is the page's canonical link when it points to the site, else the page's URL;
-    ``article_id`` is ``site.article_id(url)``; undated zones take ``site.timezone``.
+    ``article_id`` is ``site.article_id(url)``; times without a zone take the offset the
+    page states on its other dates, else ``site.timezone``.
     """
     root = page.selector.root
     sources = read_sources(page, root, site)
@@ -98,9 +108,12 @@ def extract_article(page: Page, *, site: Site, section: str | None = None) -> Ar
     first_paragraph = paragraphs[0] if paragraphs else None
     near = near_headline(root, heading)
     loader.add_value("authors", read_authors(root, sources, near, first_paragraph, provenance))
-    published, updated = read_dates(root, sources, near, site.timezone, provenance)
+    zone = page_zone(sources, site.timezone)
+    published, updated = read_dates(root, sources, near, zone, provenance)
     if published is None:
-        published = htmldate_published(root, page.url, site.timezone, provenance)
+        published = htmldate_published(root, page.url, zone, provenance)
+        if published is not None and provenance["published_at"].endswith("/date_only"):
+            published = timed_same_day(published, root, [], zone, provenance)
     loader.add_value("published_at", published)
     loader.add_value("updated_at", updated)
     found_section = read_section(root, sources, title, provenance)

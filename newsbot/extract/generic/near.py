@@ -90,6 +90,17 @@ def _texts_after(
             return
 
 
+def visible_texts(root: Any) -> Iterator[tuple[str, Any]]:
+    """Every visible text node of the page's body, cleaned, in document order."""
+    body = next(iter(root.iter("body")), None)
+    if body is None:
+        return
+    for text, container in _subtree_texts(body, with_tail=False):
+        cleaned = clean_text(text)
+        if cleaned:
+            yield cleaned, container
+
+
 def _following_texts(element: Any) -> Iterator[tuple[str, Any]]:
     """Texts after ``element`` (not inside it) in document order, hidden ones left out."""
     node = element
