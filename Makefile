@@ -12,7 +12,7 @@ FAST := -s AUTOTHROTTLE_ENABLED=False -s DOWNLOAD_DELAY=0 -s CONCURRENT_REQUESTS
 .PHONY: help install chromium demo crawl replica test lint format constraints clean bench bench-full bench-aeb
 
 help:
-	@echo "make demo      crawl the bundled offline replica (LAYOUT=2023|current, ARGS='-a pages=2')"
+	@echo "make demo      crawl the bundled offline replica (LAYOUT=2023|current|redesign, ARGS='-a pages=2')"
 	@echo "make test      install everything and run the test suite"
 	@echo "make crawl     crawl www.koreaherald.com (needs internet; ARGS='-a sections=National')"
 	@echo "make replica   serve the replica on http://127.0.0.1:$(PORT)/ to look at"
