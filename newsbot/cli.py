@@ -45,6 +45,7 @@ from newsbot.items import Article, PopularRank
 from newsbot.pipelines.validate import Limits, article_problems, rank_problems
 from newsbot.rejects import RejectsBySite
 from newsbot.rejects import default_template as default_rejects_template
+from newsbot.report import human_duration
 from newsbot.runner import run_job
 from newsbot.sanitize import clean_item, printable
 from newsbot.sites import all_sites
@@ -427,15 +428,35 @@ def _rank_history(store: SqlStore, args: argparse.Namespace) -> int:
     if not histories:
         print(f"nothing in {args.list_name} matches {args.match!r}", file=sys.stderr)
         return 1
-    if args.json:
-        _print_json([asdict(h) for h in histories])
+    zone = _site_zone(args.site)
+    if args.json:  # dates as in the feeds: ISO 8601 in the site's zone
+        _print_json(
+            [
+                {
+                    "article_id": h.article_id,
+                    "title": h.title,
+                    "first_seen": h.first_seen.astimezone(zone).isoformat(),
+                    "last_seen": h.last_seen.astimezone(zone).isoformat(),
+                    "captures": h.appearances,
+                    "best_rank": h.best_rank,
+                    "latest_rank": h.latest_rank,
+                    "time_in_list_seconds": int(h.time_in_list.total_seconds()),
+                }
+                for h in histories
+            ]
+        )
         return 0
     for h in histories:
         name = f"{printable(h.title)} ({printable(h.article_id or '-')})"
+        first = h.first_seen.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+        if h.appearances == 1:  # one capture measures no time in the list
+            print(f"{name}: a single capture, {first}, rank {h.best_rank}")
+            continue
+        last = h.last_seen.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
         print(
-            f"{name}: first seen {h.first_seen.isoformat()}, last seen "
-            f"{h.last_seen.isoformat()}, best rank {h.best_rank}, latest rank {h.latest_rank}, "
-            f"{h.appearances} capture(s), {h.time_in_list} in the list"
+            f"{name}: first seen {first}, last seen {last}, best rank {h.best_rank}, "
+            f"latest rank {h.latest_rank}, {h.appearances} captures, "
+            f"{human_duration(h.time_in_list)} in the list"
         )
     return 0
 

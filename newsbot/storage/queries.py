@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import Engine, or_, select
@@ -110,20 +111,37 @@ def rank_history(
             )
             .order_by(PopularSnapshotRow.captured_at)
         ).all()
-    next_capture = dict(zip(captures, [*captures[1:], None], strict=True))
+    following = dict(pairwise(captures))
     histories: dict[str | None, RankHistory] = {}
+    seen_at: dict[str | None, set[datetime]] = {}
     for article_id, title, rank, captured_at in rows:
         key = article_id or title
-        stay = (next_capture.get(captured_at) or captured_at) - captured_at
+        seen_at.setdefault(key, set()).add(captured_at)
         history = histories.get(key)
         if history is None:
             histories[key] = RankHistory(
-                article_id, title, captured_at, captured_at, rank, rank, 1, stay
+                article_id, title, captured_at, captured_at, rank, rank, 1, timedelta(0)
             )
             continue
         history.last_seen = captured_at
         history.best_rank = min(history.best_rank, rank)
         history.latest_rank = rank
         history.appearances += 1
-        history.time_in_list += stay
+    for name, history in histories.items():
+        history.time_in_list = _time_in_list(seen_at[name], following)
     return list(histories.values())
+
+
+def _time_in_list(seen_at: set[datetime], following: dict[datetime, datetime]) -> timedelta:
+    """The time between captures that both list the article.
+
+    What was observed, never more: an article may have left the list just after its last
+    capture, so the time to the next capture is not counted, and so the total never
+    exceeds last seen minus first seen (a single capture gives zero).
+    """
+    total = timedelta(0)
+    for captured_at in seen_at:
+        after = following.get(captured_at)
+        if after is not None and after in seen_at:
+            total += after - captured_at
+    return total
