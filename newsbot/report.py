@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -135,25 +136,26 @@ def _popular_sections(trajectories: list[RankTrajectory]) -> list[str]:
 
 def _rank_chart(lines: list[RankTrajectory], zone: ZoneInfo) -> str:
     """Rank against capture time, rank 1 at the top; one line (with markers) per story."""
-    figure = Figure(figsize=(11, 5.5))
-    axes = figure.add_subplot()
-    for index, line in enumerate(lines):
-        times = [date2num(when) for when, _ in line.points]
-        ranks = [rank for _, rank in line.points]
-        label = f"#{line.best_rank} {_shorten(line.title)}"
-        (drawn,) = axes.plot(times, ranks, marker="o", markersize=3, label=label)
-        drawn.set_gid(f"rank-series-{index}")
-    worst = max(rank for line in lines for _, rank in line.points)
-    axes.set_ylim(worst + 0.5, 0.5)  # rank 1 at the top
-    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes.set_ylabel("rank")
-    axes.set_xlabel(f"capture time ({zone.key})")
-    axes.xaxis.set_major_formatter(DateFormatter("%m-%d %H:%M", tz=zone))
-    axes.grid(alpha=0.3)
-    legend = axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
-    legend.set_gid("rank-legend")
-    figure.autofmt_xdate()
-    return _svg(figure)
+    with _chart_style():  # read as the texts are made, not when saved
+        figure = Figure(figsize=(11, 5.5))
+        axes = figure.add_subplot()
+        for index, line in enumerate(lines):
+            times = [date2num(when) for when, _ in line.points]
+            ranks = [rank for _, rank in line.points]
+            label = f"#{line.best_rank} {_shorten(line.title)}"
+            (drawn,) = axes.plot(times, ranks, marker="o", markersize=3, label=label)
+            drawn.set_gid(f"rank-series-{index}")
+        worst = max(rank for line in lines for _, rank in line.points)
+        axes.set_ylim(worst + 0.5, 0.5)  # rank 1 at the top
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes.set_ylabel("rank")
+        axes.set_xlabel(f"capture time ({zone.key})")
+        axes.xaxis.set_major_formatter(DateFormatter("%m-%d %H:%M", tz=zone))
+        axes.grid(alpha=0.3)
+        legend = axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+        legend.set_gid("rank-legend")
+        figure.autofmt_xdate()
+        return _svg(figure)
 
 
 def _health_section(health: list[CrawlHealth]) -> list[str]:
@@ -185,25 +187,26 @@ HEALTH_SERIES = ("new", "revised", "lost", "rejected")
 
 def _health_chart(health: list[CrawlHealth]) -> str:
     """Counts per crawl over time, and a red mark under each crawl whose monitors failed."""
-    figure = Figure(figsize=(11, 4))
-    axes = figure.add_subplot()
-    starts = [date2num(run.started_at) for run in health]
-    for name in HEALTH_SERIES:
-        counts = [getattr(run, name) for run in health]
-        (drawn,) = axes.plot(starts, counts, marker="o", markersize=3, label=f"articles {name}")
-        drawn.set_gid(f"health-series-{name}")
-    failed = [date2num(run.started_at) for run in health if run.monitors == "failed"]
-    if failed:
-        marks = axes.scatter(failed, [0] * len(failed), marker="x", color="red", zorder=3,
-                             label="monitors failed")  # fmt: skip
-        marks.set_gid("health-monitors-failed")
-    axes.set_ylabel("per crawl")
-    axes.set_xlabel("crawl start (UTC)")
-    axes.xaxis.set_major_formatter(DateFormatter("%m-%d %H:%M", tz=ZoneInfo("UTC")))
-    axes.grid(alpha=0.3)
-    axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
-    figure.autofmt_xdate()
-    return _svg(figure)
+    with _chart_style():  # read as the texts are made, not when saved
+        figure = Figure(figsize=(11, 4))
+        axes = figure.add_subplot()
+        starts = [date2num(run.started_at) for run in health]
+        for name in HEALTH_SERIES:
+            counts = [getattr(run, name) for run in health]
+            (drawn,) = axes.plot(starts, counts, marker="o", markersize=3, label=f"articles {name}")
+            drawn.set_gid(f"health-series-{name}")
+        failed = [date2num(run.started_at) for run in health if run.monitors == "failed"]
+        if failed:
+            marks = axes.scatter(failed, [0] * len(failed), marker="x", color="red", zorder=3,
+                                 label="monitors failed")  # fmt: skip
+            marks.set_gid("health-monitors-failed")
+        axes.set_ylabel("per crawl")
+        axes.set_xlabel("crawl start (UTC)")
+        axes.xaxis.set_major_formatter(DateFormatter("%m-%d %H:%M", tz=ZoneInfo("UTC")))
+        axes.grid(alpha=0.3)
+        axes.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize="small")
+        figure.autofmt_xdate()
+        return _svg(figure)
 
 
 def _latest_section(rows: list[dict[str, Any]]) -> list[str]:
@@ -236,10 +239,16 @@ def _shorten(title: str, limit: int = 60) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
 
 
+# Text stays text (searchable, escaped by matplotlib's SVG writer); a "$" in a headline is
+# a dollar sign, not the start of TeX.
+def _chart_style() -> AbstractContextManager[None]:
+    return rc_context({"svg.fonttype": "none", "text.parse_math": False})
+
+
 def _svg(figure: Figure) -> str:
     """The figure as an SVG element to inline: text kept as text, titles never read as TeX."""
     buffer = io.StringIO()
-    with rc_context({"svg.fonttype": "none", "text.parse_math": False}):
+    with _chart_style():
         figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     document = buffer.getvalue()
     return document[document.index("<svg") :]

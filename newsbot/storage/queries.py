@@ -170,7 +170,7 @@ def top_trajectories(
     """The ``stories`` best-ranked stories of each ranking list captured since ``since``.
 
     A story is its article id, else its title. Best rank first; ties go to the story
-    captured more often, then to the one seen first.
+    captured more often, then to the one seen first, then to the one ranked higher then.
     """
     query = (
         select(
@@ -208,7 +208,9 @@ def top_trajectories(
     for list_key, times in captures.items():
         following = dict(pairwise(times))
         candidates = [line for line in lines.values() if (line.site, line.list_name) == list_key]
-        candidates.sort(key=lambda line: (line.best_rank, -len(line.points), line.points[0][0]))
+        candidates.sort(
+            key=lambda line: (line.best_rank, -len(line.points), line.points[0], line.title)
+        )
         for line in candidates[:stories]:
             line.time_in_list = _time_in_list({when for when, _ in line.points}, following)
             chosen.append(line)
