@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import html
 import io
+import math
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -140,8 +142,7 @@ def _rank_chart(lines: list[RankTrajectory], zone: ZoneInfo) -> str:
         figure = Figure(figsize=(11, 5.5))
         axes = figure.add_subplot()
         for index, line in enumerate(lines):
-            times = [date2num(when) for when, _ in line.points]
-            ranks = [rank for _, rank in line.points]
+            times, ranks = _with_gaps(line)
             label = f"#{line.best_rank} {_shorten(line.title)}"
             (drawn,) = axes.plot(times, ranks, marker="o", markersize=3, label=label)
             drawn.set_gid(f"rank-series-{index}")
@@ -156,6 +157,20 @@ def _rank_chart(lines: list[RankTrajectory], zone: ZoneInfo) -> str:
         legend.set_gid("rank-legend")
         figure.autofmt_xdate()
         return _svg(figure)
+
+
+def _with_gaps(line: RankTrajectory) -> tuple[list[float], list[float]]:
+    """The line's points, broken (NaN) wherever a capture in between did not list the story."""
+    following = dict(pairwise(line.list_captures))
+    times: list[float] = []
+    ranks: list[float] = []
+    for (when, rank), (after, _) in zip(line.points, [*line.points[1:], (None, 0)], strict=True):
+        times.append(float(date2num(when)))
+        ranks.append(rank)
+        if after is not None and following.get(when) != after:  # it left the list meanwhile
+            times.append(math.nan)
+            ranks.append(math.nan)
+    return times, ranks
 
 
 def _health_section(health: list[CrawlHealth]) -> list[str]:
@@ -200,6 +215,7 @@ def _health_chart(health: list[CrawlHealth]) -> str:
             marks = axes.scatter(failed, [0] * len(failed), marker="x", color="red", zorder=3,
                                  label="monitors failed")  # fmt: skip
             marks.set_gid("health-monitors-failed")
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))
         axes.set_ylabel("per crawl")
         axes.set_xlabel("crawl start (UTC)")
         axes.xaxis.set_major_formatter(DateFormatter("%m-%d %H:%M", tz=ZoneInfo("UTC")))

@@ -96,6 +96,7 @@ def test_top_trajectories_of_the_period_best_rank_first(archive):
     assert by_id[A].title == HOSTILE
     assert by_id[A].time_in_list == timedelta(0), "not in the list at T0 + 1 h"
     assert by_id[B].time_in_list == HOUR
+    assert by_id[A].list_captures == [T0, T0 + HOUR, T0 + 2 * HOUR]
     every_site = top_trajectories(archive.engine, T0, stories=5)
     assert {(line.site, line.article_id) for line in every_site} - {
         (line.site, line.article_id) for line in lines
@@ -194,6 +195,9 @@ def test_the_page_renders_in_chromium_with_the_series_the_database_implies(
             drawn = chart.locator('g[id^="rank-series-"] path')
             series = chart.locator('g[id^="rank-series-"]').count()
             legend = chart.locator("#rank-legend text").all_text_contents()
+            # A left the list at T0 + 1 h and came back: its line is two pieces; B's one.
+            line_a = chart.locator("#rank-series-0 > path").first.get_attribute("d") or ""
+            line_b = chart.locator("#rank-series-1 > path").first.get_attribute("d") or ""
             box = chart.locator("svg").bounding_box()
             health_series = page.locator('#health-chart g[id^="health-series-"]').count()
             failed_marks = page.locator("#health-chart #health-monitors-failed").count()
@@ -207,6 +211,8 @@ def test_the_page_renders_in_chromium_with_the_series_the_database_implies(
     assert (tmp_path / "report.png").stat().st_size > 10_000
     assert series == expected_series
     assert len(legend) == expected_series
+    assert line_a.count("M") == 2
+    assert line_b.count("M") == 1
     assert {entry.split(" ", 1)[1] for entry in legend} == {
         title if len(title) <= 60 else title[:59] + "…" for title in expected_titles
     }

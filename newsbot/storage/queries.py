@@ -159,6 +159,7 @@ class RankTrajectory:
     points: list[tuple[datetime, int]]  # (captured_at, rank), oldest first
     best_rank: int
     time_in_list: timedelta  # as RankHistory.time_in_list, within the period
+    list_captures: list[datetime]  # every capture of the list in the period, oldest first
 
 
 def top_trajectories(
@@ -200,7 +201,7 @@ def top_trajectories(
         line = lines.get(story)
         if line is None:
             line = lines[story] = RankTrajectory(
-                row.site, row.list_name, row.article_id, row.title, [], row.rank, timedelta(0)
+                row.site, row.list_name, row.article_id, row.title, [], row.rank, timedelta(0), []
             )
         line.points.append((row.captured_at, row.rank))
         line.best_rank = min(line.best_rank, row.rank)
@@ -213,6 +214,7 @@ def top_trajectories(
         )
         for line in candidates[:stories]:
             line.time_in_list = _time_in_list({when for when, _ in line.points}, following)
+            line.list_captures = times
             chosen.append(line)
     return chosen
 
