@@ -137,6 +137,7 @@ def _add_report_command(commands: Any) -> None:
         "--out",
         type=Path,
         default=None,
+        metavar="FILE",
         help="the page to write (default: <NEWSBOT_EXPORTS_DIR, else exports>/report.html)",
     )
     report.add_argument("--site", default=None, help="one site only (default: every site)")
@@ -145,15 +146,21 @@ def _add_report_command(commands: Any) -> None:
         "--since",
         type=_moment,
         default=None,
+        metavar="WHEN",
         help="start of the period: an ISO 8601 date or time, UTC unless it has an offset",
     )
     period.add_argument(
-        "--days", type=_positive_int, default=7, help="the period: the last N days (default 7)"
+        "--days",
+        type=_positive_int,
+        default=7,
+        metavar="N",
+        help="the period: the last N days (default 7)",
     )
     report.add_argument(
         "--stories",
         type=_positive_int,
         default=10,
+        metavar="N",
         help="how many stories each ranking chart draws: the best-ranked (default 10)",
     )
 

@@ -229,3 +229,31 @@ def test_the_page_renders_in_chromium_with_the_series_the_database_implies(
     assert "a single capture" in body  # C, D and F were captured once
     assert "N new" in body
     assert "B only" in body
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--days", "0"], "argument --days: not a positive whole number: '0'"),
+        (["--stories", "many"], "argument --stories: not a positive whole number: 'many'"),
+        (["--since", "yesterday"], "argument --since: not an ISO 8601 date or time: 'yesterday'"),
+    ],
+)
+def test_report_refuses_a_bad_period_and_writes_nothing(option, message, tmp_path, capsys):
+    out = tmp_path / "report.html"
+    database = f"sqlite:///{tmp_path / 'newsbot.sqlite3'}"
+    with pytest.raises(SystemExit) as exit_status:
+        newsbot(["--database-url", database, "report", "--out", str(out), *option])
+    assert exit_status.value.code == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_report_with_a_naive_since_reads_it_as_utc(archive, database_url, tmp_path):
+    out = tmp_path / "report.html"
+    since = "2023-09-22T10:00"  # after A, B and C's first capture at 09:00 UTC
+    assert newsbot(["--database-url", database_url, "report", "--out", str(out),
+                    "--site", "koreaherald", "--since", since]) == 0  # fmt: skip
+    page = out.read_text()
+    assert "Since 2023-09-22 10:00 UTC" in page
+    assert page.count('id="rank-series-') == 6  # B, D, E at 10:00; F, A, G at 11:00
