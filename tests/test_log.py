@@ -176,3 +176,23 @@ def test_demoted_records_leave_an_info_log_and_stay_in_a_debug_one():
     handler.setLevel(logging.DEBUG)
     log.info("noise again")
     assert [(r.getMessage(), r.levelname) for r in records][-1] == ("noise again", "DEBUG")
+
+
+@pytest.mark.e2e
+def test_rejects_are_counted_and_their_file_named(demo_site, tmp_path):
+    # No headline fits in 5 characters: every article of the first National page is rejected.
+    national = demo_site.replica.corpus.in_section("National")[:15]
+    assert min(len(a.title) for a in national) > 5
+    result = crawl(
+        demo_site, tmp_path,
+        "-a", "sections=National", "-a", "pages=1", "-a", "popular=skip",
+        "-s", "NEWSBOT_MAX_TITLE_CHARS=5",
+    )  # fmt: skip
+    [rejects] = (result.out / "koreaherald").glob("rejects-*.jsonl")
+    assert len(rejects.read_text().splitlines()) == 15
+    summary = summary_of(result)
+    assert f"Rejected 15 item(s), written to {rejects}" in summary
+    [verdict] = [line for line in summary if line.startswith("Monitors ")]
+    assert (
+        "Validation rejects: 15 item(s) rejected (allowed 0): Article/title_too_long: 15" in verdict
+    )
