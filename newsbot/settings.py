@@ -127,10 +127,18 @@ NEWSBOT_SPOOL_DIR = os.environ.get("NEWSBOT_SPOOL_DIR", f"{NEWSBOT_EXPORTS_DIR}/
 # Order matters at close: Spidermon judges the crawl first, then its verdict is stored with
 # the crawl run and written into the stats file.
 EXTENSIONS = {
+    # Scrapy's "Crawled N pages" line, with articles stored and pages queued.
+    "scrapy.extensions.logstats.LogStats": None,
+    "newsbot.extensions.summary.Progress": 0,
+    "newsbot.extensions.summary.CrawlSummary": 100,
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,
     "newsbot.extensions.crawl_run.CrawlRunRecorder": 600,
     "newsbot.extensions.stats_file.StatsFile": 700,
 }
+# Seconds between progress lines (pages crawled, articles stored, pages queued); 0: none.
+NEWSBOT_PROGRESS_INTERVAL = float(os.environ.get("NEWSBOT_PROGRESS_INTERVAL", "60"))
+# The full stats go to the stats file (and to DEBUG); the log ends with a short summary.
+STATS_DUMP = False
 # Final stats as JSON beside the crawl's feeds; an empty value turns it off.
 NEWSBOT_STATS_FILE = os.environ.get(
     "NEWSBOT_STATS_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/stats-%(time)s.json"
@@ -179,6 +187,8 @@ NEWSBOT_REDIS_KEEP_FINGERPRINTS = False  # True: the next crawl under this id sk
 # of the scheduling cost (measured by `make bench`).
 CONCURRENT_ITEMS = 16
 LOG_LEVEL = os.environ.get("NEWSBOT_LOG_LEVEL", "INFO")
+# No dict of library versions at the top of every crawl log (`scrapy version -v` prints them).
+LOG_VERSIONS: list[str] = []
 # No interactive consoles on a crawler that runs unattended.
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False

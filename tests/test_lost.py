@@ -81,7 +81,7 @@ def test_every_lost_page_is_counted_logged_and_listed(tmp_path):
             for line in result.log.splitlines()
         ), f"no warning for {fault}"
     # A lost page is a warning, not an error: errors are left to bugs.
-    crawl_log = result.log.split("[Spidermon] ---")[0]  # before the monitors' verdict
+    crawl_log = result.log.split("INFO: Closing spider")[0]  # before the monitors' verdict
     assert " ERROR: " not in crawl_log, crawl_log[-3000:]
     assert "Traceback" not in crawl_log
     # The monitors fail the crawl on its losses instead.

@@ -103,7 +103,7 @@ def test_a_database_outage_while_recording_a_loss_is_not_fatal(tmp_path):
     assert result.returncode == 0
     assert result.stats["newsbot/lost/article/http_404"] == 1
     assert result.stats["newsbot/store/errors/lost_article_record/OperationalError"] >= 1
-    assert "Traceback" not in result.log.split("[Spidermon]")[0]
+    assert "Traceback" not in result.log.split("INFO: Closing spider")[0]
 
 
 def test_lost_articles_are_fetched_first_until_stored_or_given_up(tmp_path):
