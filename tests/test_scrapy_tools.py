@@ -192,11 +192,15 @@ def test_parse_writes_no_crawl_run(replica, tmp_path):
 
 
 def test_shell_writes_no_crawl_run(replica, tmp_path):
+    # The shell runs its engine in a thread of its own, where the browser's download handler
+    # never answers: Scrapy's own handlers fetch plain pages.
     result = run_tool(
         tmp_path,
         "shell",
         "--spider",
         "koreaherald",
+        "-s",
+        "DOWNLOAD_HANDLERS={}",
         "-c",
         "response.status",
         replica.base_url + "/",
