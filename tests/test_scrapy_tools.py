@@ -208,3 +208,34 @@ def test_shell_writes_no_crawl_run(replica, tmp_path):
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.strip().endswith("200")
     assert crawl_runs(tmp_path) == 0
+
+
+def test_parse_follows_a_current_layout_list_from_its_page_number(tmp_path):
+    with serving("current", articles=300) as server:
+        url = "http://www.koreaherald.com/National?page=2"
+        result = run_tool(tmp_path, "parse", "--nolog", url, proxy=server.base_url)
+        with urllib.request.urlopen(server.base_url + "/National?page=2", timeout=10) as response:
+            html = response.read().decode("utf-8")
+    assert result.returncode == 0, result.stderr[-3000:]
+    listed = {f"/article/{i}" for i in re.findall(r'href="[^"]*/article/(\d+)"', html)}
+    requests = re.findall(r"<GET http://www\.koreaherald\.com(\S+)>", result.stdout)
+    articles = [r for r in requests if r.startswith("/article/")]
+    # The list's own teasers, each once, and the page after the one asked for.
+    assert articles, result.stdout[-3000:]
+    assert set(articles) <= listed
+    assert len(articles) == len(set(articles))
+    assert [r for r in requests if not r.startswith("/article/")] == [
+        "/National?page=3&pageTop=true"
+    ]
+
+
+def test_parse_reads_a_feed(tmp_path):
+    with serving("current", articles=300) as server:
+        url = "http://www.koreaherald.com/rss/newsAll"
+        result = run_tool(tmp_path, "parse", "--nolog", url, proxy=server.base_url)
+        with urllib.request.urlopen(server.base_url + "/rss/newsAll", timeout=10) as response:
+            entries = response.read().decode("utf-8").count("<item>")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert entries > 0
+    requests = re.findall(r"<GET (\S+/article/\d+)>", result.stdout)
+    assert len(set(requests)) == entries, result.stdout[-3000:]
