@@ -100,20 +100,33 @@ def test_check_runs_the_contracts_against_the_replica(replica, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("drift", "failing"),
+    ("drift", "failing", "reason"),
     [
-        ("list", "parse_section"),  # teasers no longer read: no article requests
-        ("authors", "parse_article"),  # the byline moved: authors missing
-        ("body", "parse_article"),  # paragraphs moved: the layout is no longer recognised
+        # Teasers no longer read: no article requests, an empty list counted.
+        ("list", {"parse_section (@returns", "parse_section (@reads_cleanly"}, "list_empty=1"),
+        # The byline moved: the article is kept without authors.
+        (
+            "authors",
+            {"parse_article (@fills", "parse_article (@reads_cleanly"},
+            "field_missing/Article/authors=1",
+        ),
+        # Paragraphs moved: the layout is not recognised and the article is dropped.
+        (
+            "body",
+            {"parse_article (@returns", "parse_article (@fills", "parse_article (@reads_cleanly"},
+            "parse_failed/Article/missing_body=1",
+        ),
     ],
 )
-def test_check_fails_on_a_drifted_replica(tmp_path, drift, failing):
+def test_check_fails_on_a_drifted_replica(tmp_path, drift, failing, reason):
     with serving("2023", articles=300, drift=drift) as server:
         result = run_tool(tmp_path, "check", "koreaherald", "-a", f"base_url={server.base_url}")
     output = result.stdout + result.stderr
     assert result.returncode == 1, output[-3000:]
-    assert "FAILED" in output
-    assert re.search(rf"FAIL: \[koreaherald\] {failing} ", output), output[-3000:]
+    assert f"FAILED (failures={len(failing)})" in output
+    failed = set(re.findall(r"^FAIL: \[koreaherald\] (\w+ \(@\w+) post-hook\)", output, re.M))
+    assert failed == failing, output[-3000:]
+    assert f"could not read its page: newsbot/{reason}" in output
 
 
 def test_check_writes_no_crawl_run(replica, tmp_path):
