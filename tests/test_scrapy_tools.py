@@ -201,6 +201,14 @@ def test_parse_writes_no_crawl_run(replica, tmp_path):
     assert crawl_runs(tmp_path) == 0
 
 
+def test_fetch_writes_no_crawl_run(replica, tmp_path):
+    url = f"http://www.koreaherald.com{ARTICLE}"
+    result = run_tool(tmp_path, "fetch", "--nolog", url, proxy=replica.base_url)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "news_title" in result.stdout
+    assert crawl_runs(tmp_path) == 0
+
+
 # --- scrapy shell ---------------------------------------------------------------------------
 
 
