@@ -24,12 +24,12 @@ SHELL_DUPEFILTER = "scrapy.dupefilters.BaseDupeFilter"
 
 
 def scrapy_tool(crawler: Crawler) -> str | None:
-    """The Scrapy tool trying the spider out (``check``, ``parse``, ``shell``), None for a crawl.
+    """The Scrapy tool trying the spider out (``check``, ``parse``, ``fetch``, ``shell``…).
 
-    Scrapy names no command to the crawler, so each is known by what it does to it:
-    ``check`` sets ``SCRAPY_CHECK`` (documented for this), ``check`` and ``parse`` replace
-    the spider's ``start`` with their own, and ``shell`` sets its duplicate filter at the
-    command's priority.
+    None for a crawl. Scrapy names no command to the crawler, so each is known by what it
+    does to it: ``check`` sets ``SCRAPY_CHECK`` (documented for this); ``check``, ``parse``
+    and ``fetch`` (``view`` too) replace the spider's ``start`` with their own; ``shell`` sets
+    its duplicate filter at the command's priority.
     """
     if os.environ.get("SCRAPY_CHECK"):
         return "check"
