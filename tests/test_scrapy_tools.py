@@ -24,6 +24,9 @@ from scrapy.utils.project import get_project_settings
 from newsbot.replica.server import ReplicaServer, serving
 from tests.crawling import REPO
 
+# Each test runs a scrapy command in its own process against a replica.
+pytestmark = pytest.mark.e2e
+
 ARTICLE = "/view.php?ud=20230922000489"  # the newest article of every 2023 corpus
 NATIONAL = "/list.php?ct=020100000000"
 
