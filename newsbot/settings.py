@@ -181,6 +181,15 @@ NEWSBOT_REDIS_PREFIX = os.environ.get("NEWSBOT_REDIS_PREFIX", "newsbot")
 NEWSBOT_REDIS_HEARTBEAT_TTL = 30  # seconds without a heartbeat before a worker counts as dead
 NEWSBOT_REDIS_KEEP_FINGERPRINTS = False  # True: the next crawl under this id skips seen pages
 
+# --- `scrapy check`: contracts in the spiders' callbacks (see newsbot/contracts.py) ----------
+# Their @url is a path on the spider's base_url: -a base_url=http://127.0.0.1:8023 checks a replica.
+SPIDER_CONTRACTS = {
+    "scrapy.contracts.default.UrlContract": None,
+    "newsbot.contracts.SiteUrlContract": 1,
+    "newsbot.contracts.FillsContract": 20,
+    "newsbot.contracts.ReadsCleanlyContract": 30,
+}
+
 # --- Engine ---
 # Scrapy starts CONCURRENT_ITEMS tasks for every response's output; a page here yields at most
 # a list's 15 links or one article, so 16 does the same work as the default 100 at a fraction

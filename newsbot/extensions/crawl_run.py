@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
+from scrapy.settings import SETTINGS_PRIORITIES
 
 from newsbot.storage.crawler import close_crawler_store, crawler_store
 
@@ -16,6 +18,31 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
 logger = logging.getLogger(__name__)
+# What `scrapy shell` sets for itself (its command's default settings): a shell fetches one
+# page after another through the same request, so it turns the duplicate filter off.
+SHELL_DUPEFILTER = "scrapy.dupefilters.BaseDupeFilter"
+
+
+def scrapy_tool(crawler: Crawler) -> str | None:
+    """The Scrapy tool trying the spider out (``check``, ``parse``, ``fetch``, ``shell``…).
+
+    None for a crawl. Scrapy names no command to the crawler, so each is known by what it
+    does to it: ``check`` sets ``SCRAPY_CHECK`` (documented for this); ``check``, ``parse``
+    and ``fetch`` (``view`` too) replace the spider's ``start`` with their own; ``shell`` sets
+    its duplicate filter at the command's priority.
+    """
+    if os.environ.get("SCRAPY_CHECK"):
+        return "check"
+    start_module = getattr(getattr(crawler.spidercls, "start", None), "__module__", "") or ""
+    if start_module.startswith("scrapy.commands."):
+        return start_module.rsplit(".", 1)[-1]
+    settings = crawler.settings
+    if (
+        settings.get("DUPEFILTER_CLASS") == SHELL_DUPEFILTER
+        and settings.getpriority("DUPEFILTER_CLASS") == SETTINGS_PRIORITIES["command"]
+    ):
+        return "shell"
+    return None
 
 
 class CrawlRunRecorder:
@@ -36,7 +63,15 @@ class CrawlRunRecorder:
         return recorder
 
     async def spider_opened(self, spider: Spider) -> None:
-        """Insert the run row (in a thread: the database may be slow or down)."""
+        """Insert the run row (in a thread: the database may be slow or down).
+
+        Not for Scrapy's tools: a ``scrapy parse`` or ``scrapy check`` is no crawl, and a
+        ``scrapy shell`` never finishes one.
+        """
+        tool = scrapy_tool(self.crawler)
+        if tool is not None:
+            logger.debug("scrapy %s: no crawl run recorded", tool)
+            return
         arguments = dict(getattr(spider, "arguments", {}))
         await asyncio.to_thread(self._start, spider.name, arguments)
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response
@@ -126,6 +126,17 @@ class SiteSpider(scrapy.Spider):
                 for request in self._feed(feed.url, feed.section, guessed=True):
                     yield request
 
+    @classmethod
+    def handles_request(cls, request: scrapy.Request) -> bool:
+        """Whether ``request`` is for this spider's site, by its domains.
+
+        ``scrapy parse URL`` and ``scrapy shell URL`` pick the spider this way; a site with no
+        fixed domains (the ``news`` spider's, or a replica on 127.0.0.1) needs ``--spider``.
+        """
+        site = getattr(cls, "site", None)
+        host = urlsplit(request.url).hostname or ""
+        return isinstance(site, Site) and bool(site.domains) and on_domains(host, site.domains)
+
     @property
     def reads_feeds(self) -> bool:
         """Whether this crawl takes article links from feeds."""
@@ -137,9 +148,49 @@ class SiteSpider(scrapy.Spider):
         return self.discover in ("sections", "both") and self.popular != "only"
 
     # --- callbacks --------------------------------------------------------------------
+    # The contracts in their docstrings are for `scrapy check` (newsbot/contracts.py): paths
+    # on the spider's base_url, written for the replica's 2023 layout (the default one).
+
+    async def parse(self, response: Response, **kwargs: Any) -> AsyncIterator[Any]:
+        """The callback a crawl would give this URL: for ``scrapy parse URL`` without flags.
+
+        The homepage, a feed, an article (the site knows its id) or else a section list page.
+        """
+        parts = urlsplit(response.url)
+        if parts.path in ("", "/") and not parts.query:
+            async for result in self.parse_home(response):
+                yield result
+        elif self.site.article_id(response.url) is not None:
+            for result in self.parse_article(response, kwargs.get("section")):
+                yield result
+        elif _is_feed(response):
+            section = kwargs.get("section") or self.site.feed_section(response.url)
+            async for result in self.parse_feed(response, section):
+                yield result
+        else:
+            section = kwargs.get("section") or self._section_of(response)
+            page_number = kwargs.get("page_number") or _page_number(parts.query)
+            async for result in self.parse_section(response, section, page_number):
+                yield result
+
+    def _section_of(self, response: Response) -> str:
+        """The name of the section whose list ``response`` is, from the page's navigation."""
+        page = self._page(response) if isinstance(response, HtmlResponse) else None
+        if page is not None:
+            for section in self.site.sections(page):
+                if _same_list(section.url, response.url):
+                    return section.name
+        return ""
 
     async def parse_home(self, response: Response) -> AsyncIterator[Any]:
-        """Take the Most Popular snapshot, read the feeds, follow the wanted sections."""
+        """Take the Most Popular snapshot, read the feeds, follow the wanted sections.
+
+        @url /
+        @returns items 10 10
+        @returns requests 6
+        @fills PopularRank rank title url article_id
+        @reads_cleanly
+        """
         page = self._page(response)
         if page is None:
             return
@@ -239,7 +290,14 @@ class SiteSpider(scrapy.Spider):
     async def parse_section(
         self, response: Response, section: str, page_number: int
     ) -> AsyncIterator[Any]:
-        """Follow a list page's new articles, then its next page while there is news to find."""
+        """Follow a list page's new articles, then its next page while there is news to find.
+
+        @url /list.php?ct=020100000000
+        @cb_kwargs {"section": "National", "page_number": 1}
+        @returns items 0 0
+        @returns requests 16 16
+        @reads_cleanly
+        """
         if page_number == 1:
             # Counted here, not where sections are followed: with several workers, the one
             # that reads a section's list is the one that sees (or misses) its articles.
@@ -389,6 +447,13 @@ class SiteSpider(scrapy.Spider):
 
         With ``check_section`` (an article found without a section), an article outside the
         wanted sections is dropped, by the section its page names.
+
+        @url /view.php?ud=20230922000489
+        @cb_kwargs {"section": "National"}
+        @returns items 1 1
+        @returns requests 0 0
+        @fills Article url article_id title published_at authors body section
+        @reads_cleanly
         """
         page = self._page(response)
         if page is None:
@@ -546,6 +611,29 @@ class SiteSpider(scrapy.Spider):
     def _fail(self, key: str, message: str, *args: Any) -> None:
         self.logger.warning(message, *args)
         self._inc(key)
+
+
+def _is_feed(response: Response) -> bool:
+    """Whether a response is an RSS or Atom feed, by its type or its path."""
+    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
+    return "xml" in content_type or urlsplit(response.url).path.startswith("/rss/")
+
+
+def _page_number(query: str) -> int:
+    """The list page number in a URL's query (``np=``, ``page=``), 1 without one."""
+    for key, value in parse_qsl(query):
+        if key in ("np", "page") and value.isdigit() and int(value) > 0:
+            return int(value)
+    return 1
+
+
+def _same_list(section_url: str, url: str) -> bool:
+    """Whether ``url`` is a page of the list at ``section_url`` (same path and section id)."""
+    section, page = urlsplit(section_url), urlsplit(url)
+    ignored = {"np", "page", "mp"}
+    return section.path.rstrip("/") == page.path.rstrip("/") and {
+        item for item in parse_qsl(section.query) if item[0] not in ignored
+    } == {item for item in parse_qsl(page.query) if item[0] not in ignored}
 
 
 def _status(failure: Failure) -> int | None:
