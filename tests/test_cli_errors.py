@@ -52,12 +52,12 @@ def one_line(stderr: str, command: str) -> str:
 
 
 def test_replay_rejects_of_a_missing_file(tmp_path):
-    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
-    done = run_newsbot("--database-url", url, "replay-rejects", "/nonexistent.jsonl", cwd=tmp_path)
+    done = run_newsbot("replay-rejects", "/nonexistent.jsonl", cwd=tmp_path)
     assert done.returncode == 1
     line = one_line(done.stderr, "replay-rejects")
     assert "/nonexistent.jsonl" in line
     assert "No such file or directory" in line
+    assert list(tmp_path.iterdir()) == []  # no database made for nothing to replay
 
 
 def test_replay_rejects_of_a_file_that_is_not_json_lines(tmp_path):
