@@ -89,6 +89,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         return run_job(args.job, crawl_args, spider=args.spider)
     if args.command == "dist":
         return _dist(args)
+    if args.command == "replay-rejects":
+        args.file.open("rb").close()  # a file that cannot be read fails before any database
     url = args.database_url or default_database_url()
     store = open_existing_store(url) if args.command in LOOKUPS else SqlStore(url)
     try:
