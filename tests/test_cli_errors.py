@@ -195,3 +195,21 @@ def test_command_help_prints_its_description(capsys):
     assert "--limit" in out
     assert "--json" in out
     assert "newest first" in out
+
+
+def test_a_wrong_command_line_is_one_line_too(capsys):
+    with pytest.raises(SystemExit) as exited:
+        newsbot(["latest", "--limit", "many"])
+    assert exited.value.code == 2
+    line = one_line(capsys.readouterr().err, "latest")
+    assert "argument --limit: invalid int value: 'many'" in line
+    assert "newsbot latest --help" in line
+
+
+def test_a_wrong_run_command_line_exits_as_a_crawl_that_could_not_run(capsys):
+    # newsbot run's status 2 means "a monitor failed"; a bad command line is status 1 there.
+    with pytest.raises(SystemExit) as exited:
+        newsbot(["run"])
+    assert exited.value.code == 1
+    line = one_line(capsys.readouterr().err, "run")
+    assert "the following arguments are required: job" in line
