@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from scrapy.settings import Settings
@@ -119,9 +119,18 @@ def _describe(error: Exception) -> str:
     return " ".join(text.split())
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a wrong command line reported in one line instead of usage and error."""
+
+    def error(self, message: str) -> NoReturn:
+        # newsbot run's statuses are the crawl's, where 2 means a monitor failed.
+        status = 1 if self.prog.endswith(" run") else 2
+        self.exit(status, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``newsbot`` command line: global options, then one subcommand with its own."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="newsbot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     _add_global_options(parser, database_url=None, flag=False)
