@@ -135,17 +135,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_global_options(parser, database_url=None, flag=False)
     # The same options after the command; absent there, they keep the value given before it.
-    after = argparse.ArgumentParser(add_help=False)
+    after = _Parser(add_help=False)
     _add_global_options(after, database_url=argparse.SUPPRESS, flag=argparse.SUPPRESS)
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    def command(name: str, help: str, description: str | None = None) -> Any:
-        return subparsers.add_parser(
-            name,
-            help=help,
-            description=description or help[0].upper() + help[1:] + ".",
-            parents=[after],
-        )
+    def command(name: str, help: str, description: str) -> Any:
+        return subparsers.add_parser(name, help=help, description=description, parents=[after])
 
     run = command(
         "run",
