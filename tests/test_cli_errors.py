@@ -213,3 +213,30 @@ def test_a_wrong_run_command_line_exits_as_a_crawl_that_could_not_run(capsys):
     assert exited.value.code == 1
     line = one_line(capsys.readouterr().err, "run")
     assert "the following arguments are required: job" in line
+
+
+def test_an_article_that_is_not_there(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    assert newsbot(["--database-url", url, "migrate"]) == 0
+    capsys.readouterr()
+    assert newsbot(["--database-url", url, "revisions", "20990101000000"]) == 1
+    line = one_line(capsys.readouterr().err, "revisions")
+    assert line == "newsbot revisions: no article '20990101000000' on 'koreaherald'"
+
+
+def test_replay_spool_from_a_directory_that_does_not_exist(tmp_path, capsys):
+    missing = tmp_path / "no-spool"
+    done = run_newsbot("replay-spool", "--spool-dir", str(missing), cwd=tmp_path)
+    assert done.returncode == 1
+    line = one_line(done.stderr, "replay-spool")
+    assert line == f"newsbot replay-spool: no spool directory {missing}"
+    assert list(tmp_path.iterdir()) == []  # and no database made for it
+
+
+def test_migrate_a_postgresql_database_that_does_not_exist(tmp_path):
+    name = f"newsbot_test_absent_{uuid.uuid4().hex[:12]}"  # never created
+    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    done = run_newsbot("migrate", "--database-url", url, cwd=tmp_path)
+    assert done.returncode == 1
+    line = one_line(done.stderr, "migrate")
+    assert f'database "{name}" does not exist' in line
