@@ -91,6 +91,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         return _dist(args)
     if args.command == "replay-rejects":
         args.file.open("rb").close()  # a file that cannot be read fails before any database
+    if args.command == "replay-spool" and args.spool_dir and not Path(args.spool_dir).is_dir():
+        # A mistyped directory would otherwise replay "0 items" and pass; the default one
+        # exists only once something was spooled, so its absence is no error.
+        raise CommandError(f"no spool directory {args.spool_dir}")
     url = args.database_url or default_database_url()
     store = open_existing_store(url) if args.command in LOOKUPS else SqlStore(url)
     try:
@@ -552,8 +556,7 @@ def _latest(store: SqlStore, args: argparse.Namespace) -> int:
 def _revisions(store: SqlStore, args: argparse.Namespace) -> int:
     rows = article_revisions(store.engine, args.article_id, site=args.site)
     if not rows:
-        print(f"no article {args.article_id!r} on {args.site!r}", file=sys.stderr)
-        return 1
+        raise CommandError(f"no article {args.article_id!r} on {args.site!r}")
     if args.json:
         _print_json(rows)
         return 0
