@@ -141,10 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     # The same options after the command; absent there, they keep the value given before it.
     after = _Parser(add_help=False)
     _add_global_options(after, database_url=argparse.SUPPRESS, flag=argparse.SUPPRESS)
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def command(name: str, help: str, description: str) -> Any:
-        return subparsers.add_parser(name, help=help, description=description, parents=[after])
+        return commands.add_parser(name, help=help, description=description, parents=[after])
 
     run = command(
         "run",
@@ -234,7 +234,7 @@ def build_parser() -> argparse.ArgumentParser:
     lost.add_argument("--pending", action="store_true", help="those still to retry instead")
     lost.add_argument("--site", default=None, help="one site's only (default: every site's)")
     lost.add_argument("--limit", type=int, default=None, help="at most this many")
-    _add_saved_page_commands(subparsers, after)
+    _add_saved_page_commands(commands, after)
     return parser
 
 
