@@ -8,6 +8,8 @@
     newsbot latest [--limit N]           latest articles
     newsbot revisions ARTICLE_ID         an article's stored versions
     newsbot rank-history ID_OR_TITLE     first seen, best rank, time in the Most Popular list
+    newsbot report [--out FILE]          an HTML page: Most Popular ranks over time, crawl health,
+                                         the latest articles per section
     newsbot lost [--pending]             articles given up after repeated losses (or still retried)
     newsbot parse [--url URL] FILE       the article newsbot reads from a saved page, as JSON
     newsbot parse --batch MANIFEST       the same for every page a JSON-lines manifest names
@@ -16,8 +18,8 @@
 
 The database is ``--database-url``, else ``NEWSBOT_DATABASE_URL``, else the SQLite default.
 ``parse`` and ``fixture`` need no database. ``--database-url``, ``--json`` and ``--debug`` go
-before or after the command. Lookups (latest, revisions, rank-history, lost) never create a
-database. A failure is one line on stderr, ``newsbot COMMAND: what went wrong``, and exit
+before or after the command. Lookups (latest, revisions, rank-history, report, lost) never
+create a database. A failure is one line on stderr, ``newsbot COMMAND: what went wrong``, and exit
 status 1 (2 for a wrong command line); ``--debug`` shows the traceback instead.
 """
 
@@ -29,7 +31,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
@@ -48,6 +50,7 @@ from newsbot.items import Article, PopularRank
 from newsbot.pipelines.validate import Limits, article_problems, rank_problems
 from newsbot.rejects import RejectsBySite
 from newsbot.rejects import default_template as default_rejects_template
+from newsbot.report import build_report, human_duration
 from newsbot.runner import run_job
 from newsbot.sanitize import clean_item, printable
 from newsbot.sites import all_sites
@@ -61,7 +64,7 @@ from newsbot.storage.spool import Spool
 from newsbot.storage.sql import SqlStore
 
 # Commands that only read the database: they never create it, its file or its tables.
-LOOKUPS = frozenset({"latest", "revisions", "rank-history", "lost"})
+LOOKUPS = frozenset({"latest", "revisions", "rank-history", "report", "lost"})
 
 
 class CommandError(Exception):
@@ -225,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--list", dest="list_name", default="most_popular", help="default: most_popular"
     )
     history.add_argument("--site", default="koreaherald", help="default: koreaherald")
+    _add_report_command(commands, after)
     lost = command(
         "lost",
         "articles the crawls lost and gave up (or retry)",
@@ -250,6 +254,66 @@ def _add_global_options(parser: argparse.ArgumentParser, database_url: Any, flag
     parser.add_argument(
         "--debug", action="store_true", default=flag, help="on failure, show the traceback"
     )
+
+
+def _add_report_command(commands: Any, after: argparse.ArgumentParser) -> None:
+    report = commands.add_parser(
+        "report",
+        parents=[after],
+        help="an HTML page of ranks over time, crawl health and the latest articles",
+        description="Write one self-contained HTML page (no script, nothing fetched): the Most "
+        "Popular rank of the period's top stories over time, with their best rank and time in "
+        "the list; each crawl's new, revised, lost and rejected articles and its monitors' "
+        "verdict; the latest articles of each section.",
+    )
+    report.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the page to write (default: <NEWSBOT_EXPORTS_DIR, else exports>/report.html)",
+    )
+    report.add_argument("--site", default=None, help="one site only (default: every site)")
+    period = report.add_mutually_exclusive_group()
+    period.add_argument(
+        "--since",
+        type=_moment,
+        default=None,
+        metavar="WHEN",
+        help="start of the period: an ISO 8601 date or time, UTC unless it has an offset",
+    )
+    period.add_argument(
+        "--days",
+        type=_positive_int,
+        default=7,
+        metavar="N",
+        help="the period: the last N days (default 7)",
+    )
+    report.add_argument(
+        "--stories",
+        type=_positive_int,
+        default=10,
+        metavar="N",
+        help="how many stories each ranking chart draws: the best-ranked (default 10)",
+    )
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date or time: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return number
 
 
 def _add_saved_page_commands(commands: Any, after: argparse.ArgumentParser) -> None:
@@ -575,16 +639,47 @@ def _rank_history(store: SqlStore, args: argparse.Namespace) -> int:
     if not histories:
         print(f"nothing in {args.list_name} matches {args.match!r}", file=sys.stderr)
         return 1
-    if args.json:
-        _print_json([asdict(h) for h in histories])
+    zone = _site_zone(args.site)
+    if args.json:  # dates as in the feeds: ISO 8601 in the site's zone
+        _print_json(
+            [
+                {
+                    "article_id": h.article_id,
+                    "title": h.title,
+                    "first_seen": h.first_seen.astimezone(zone).isoformat(),
+                    "last_seen": h.last_seen.astimezone(zone).isoformat(),
+                    "captures": h.appearances,
+                    "best_rank": h.best_rank,
+                    "latest_rank": h.latest_rank,
+                    "time_in_list_seconds": int(h.time_in_list.total_seconds()),
+                }
+                for h in histories
+            ]
+        )
         return 0
     for h in histories:
         name = f"{printable(h.title)} ({printable(h.article_id or '-')})"
+        first = h.first_seen.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
+        if h.appearances == 1:  # one capture measures no time in the list
+            print(f"{name}: a single capture, {first}, rank {h.best_rank}")
+            continue
+        last = h.last_seen.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
         print(
-            f"{name}: first seen {h.first_seen.isoformat()}, last seen "
-            f"{h.last_seen.isoformat()}, best rank {h.best_rank}, latest rank {h.latest_rank}, "
-            f"{h.appearances} capture(s), {h.time_in_list} in the list"
+            f"{name}: first seen {first}, last seen {last}, best rank {h.best_rank}, "
+            f"latest rank {h.latest_rank}, {h.appearances} captures, "
+            f"{human_duration(h.time_in_list)} in the list"
         )
+    return 0
+
+
+def _report(store: SqlStore, args: argparse.Namespace) -> int:
+    now = datetime.now(UTC)
+    since = args.since or now - timedelta(days=args.days)
+    page = build_report(store.engine, since, site=args.site, stories=args.stories, now=now)
+    out = args.out or Path(os.environ.get("NEWSBOT_EXPORTS_DIR", "exports")) / "report.html"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    print(f"report written to {out}")
     return 0
 
 
@@ -615,6 +710,7 @@ COMMANDS = {
     "latest": _latest,
     "revisions": _revisions,
     "rank-history": _rank_history,
+    "report": _report,
     "lost": _lost,
 }
 

@@ -61,7 +61,9 @@ def test_rank_history_first_seen_best_rank_time_in_list(archive):
     assert history.best_rank == 1
     assert history.latest_rank == 1
     assert history.appearances == 2
-    assert history.time_in_list == timedelta(hours=2)  # in until the next capture, twice
+    # Seen at 9:00 and 10:00, gone at 11:00: one hour observed in the list, not two.
+    assert history.time_in_list == timedelta(hours=1)
+    assert history.time_in_list <= history.last_seen - history.first_seen
     [by_title] = rank_history(archive.engine, "Headline 20230921")
     assert by_title.article_id == "20230921000100"
 
@@ -74,6 +76,55 @@ def test_cli_queries(archive, database_url, capsys):
     assert newsbot(["--database-url", database_url, "rank-history", "20230921000100"]) == 0
     assert "best rank 1" in capsys.readouterr().out
     assert newsbot(["--database-url", database_url, "revisions", "20990101000000"]) == 1
+
+
+def test_rank_history_time_in_list_counts_only_captures_it_stayed_through(database_url):
+    store = open_store(database_url)
+    hour = timedelta(hours=1)
+    # In at 0 h and 1 h, out at 2 h, back at 3 h, last capture at 4 h lists it too.
+    a, x, y = "20230921000001", "20230921000002", "20230921000003"
+    for offset, ids in enumerate([[a, x], [x, a], [x], [a], [y, a]]):
+        store.save_ranks(snapshot(T0 + offset * hour, ids))
+    [history] = rank_history(store.engine, a)
+    store.close()
+    assert (history.first_seen, history.last_seen) == (T0, T0 + 4 * hour)
+    assert history.appearances == 4
+    assert (history.best_rank, history.latest_rank) == (1, 2)
+    assert history.time_in_list == 2 * hour  # 0 h to 1 h, and 3 h to 4 h
+
+
+def test_rank_history_text_reads_as_durations_and_names_a_single_capture(database_url, capsys):
+    store = open_store(database_url)
+    store.save_ranks(snapshot(T0, ["20230921000100", "20230921000200"]))
+    store.save_ranks(snapshot(T0 + timedelta(hours=3, minutes=20), ["20230921000100"]))
+    store.close()
+    assert newsbot(["--database-url", database_url, "rank-history", "20230921000100"]) == 0
+    out = capsys.readouterr().out
+    # 09:00 UTC is 18:00 in Seoul, where the Herald dates its pages.
+    assert "first seen 2023-09-22 18:00 KST" in out
+    assert "last seen 2023-09-22 21:20 KST" in out
+    assert "2 captures" in out
+    assert "3 h 20 min in the list" in out
+    assert "0:" not in out, "no raw timedelta"
+    assert newsbot(["--database-url", database_url, "rank-history", "20230921000200"]) == 0
+    single = capsys.readouterr().out
+    assert "a single capture, 2023-09-22 18:00 KST, rank 2" in single
+    assert "in the list" not in single, "one capture measures no time in the list"
+
+
+def test_rank_history_json_dates_are_iso_with_the_site_offset(database_url, capsys):
+    store = open_store(database_url)
+    store.save_ranks(snapshot(T0, ["20230921000100"]))
+    store.save_ranks(snapshot(T0 + timedelta(minutes=90), ["20230921000100"]))
+    store.close()
+    args = ["--database-url", database_url, "--json", "rank-history", "20230921000100"]
+    assert newsbot(args) == 0
+    [record] = json.loads(capsys.readouterr().out)
+    assert record["first_seen"] == "2023-09-22T18:00:00+09:00"
+    assert record["last_seen"] == "2023-09-22T19:30:00+09:00"
+    assert record["captures"] == 2
+    assert record["best_rank"] == 1
+    assert record["time_in_list_seconds"] == 5400
 
 
 def test_rejects_replay_after_a_fix(database_url, tmp_path, capsys):
