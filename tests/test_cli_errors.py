@@ -107,6 +107,7 @@ def test_dist_status_with_nothing_listening_on_the_redis_port(tmp_path):
         ("latest", ["--json", "latest"]),
         ("revisions", ["revisions", "20230911000813"]),
         ("rank-history", ["rank-history", "x"]),
+        ("report", ["report"]),  # nor an empty report.html
         ("lost", ["lost"]),
     ],
 )
