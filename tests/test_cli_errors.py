@@ -241,3 +241,12 @@ def test_migrate_a_postgresql_database_that_does_not_exist(tmp_path):
     assert done.returncode == 1
     line = one_line(done.stderr, "migrate")
     assert f'database "{name}" does not exist' in line
+
+
+def test_a_headline_that_was_never_ranked(tmp_path, capsys):
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    assert newsbot(["--database-url", url, "migrate"]) == 0
+    capsys.readouterr()
+    assert newsbot(["--database-url", url, "rank-history", "Nobody"]) == 1
+    line = one_line(capsys.readouterr().err, "rank-history")
+    assert line == "newsbot rank-history: nothing in most_popular matches 'Nobody'"
