@@ -637,8 +637,7 @@ def _revisions(store: SqlStore, args: argparse.Namespace) -> int:
 def _rank_history(store: SqlStore, args: argparse.Namespace) -> int:
     histories = rank_history(store.engine, args.match, args.list_name, args.site)
     if not histories:
-        print(f"nothing in {args.list_name} matches {args.match!r}", file=sys.stderr)
-        return 1
+        raise CommandError(f"nothing in {args.list_name} matches {args.match!r}")
     zone = _site_zone(args.site)
     if args.json:  # dates as in the feeds: ISO 8601 in the site's zone
         _print_json(
