@@ -17,7 +17,10 @@
                                          fixture, for a person to review
 
 The database is ``--database-url``, else ``NEWSBOT_DATABASE_URL``, else the SQLite default.
-``parse`` and ``fixture`` need no database.
+``parse`` and ``fixture`` need no database. ``--database-url``, ``--json`` and ``--debug`` go
+before or after the command. Lookups (latest, revisions, rank-history, report, lost) never
+create a database. A failure is one line on stderr, ``newsbot COMMAND: what went wrong``, and exit
+status 1 (2 for a wrong command line); ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
 from scrapy.settings import Settings
@@ -52,7 +55,7 @@ from newsbot.runner import run_job
 from newsbot.sanitize import clean_item, printable
 from newsbot.sites import all_sites
 from newsbot.sites.base import ParseError
-from newsbot.storage import default_database_url
+from newsbot.storage import NoDatabase, default_database_url, open_existing_store
 from newsbot.storage.batches import save_batch
 from newsbot.storage.migrate import current_revision, upgrade
 from newsbot.storage.queries import article_revisions, latest_articles, rank_history
@@ -60,54 +63,27 @@ from newsbot.storage.serialize import dumps, item_from_dict, item_to_dict
 from newsbot.storage.spool import Spool
 from newsbot.storage.sql import SqlStore
 
+# Commands that only read the database: they never create it, its file or its tables.
+LOOKUPS = frozenset({"latest", "revisions", "rank-history", "report", "lost"})
+
+
+class CommandError(Exception):
+    """A failure the operator can act on; its text is the whole message."""
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; returns the exit status."""
-    parser = argparse.ArgumentParser(
-        prog="newsbot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--database-url", default=None, help="default: NEWSBOT_DATABASE_URL")
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run a crawl job (for cron)")
-    run.add_argument("job", help="job name: one lock, one log directory, one resumable queue")
-    run.add_argument("--spider", default="koreaherald")
-    run.add_argument("crawl_args", nargs=argparse.REMAINDER, help="after --: scrapy crawl options")
-    dist = commands.add_parser("dist", help="a distributed crawl's state in Redis")
-    dist.add_argument("action", choices=("status", "stop", "clean"))
-    dist.add_argument("--crawl-id", default=os.environ.get("NEWSBOT_CRAWL_ID", "default"))
-    dist.add_argument("--spider", default="koreaherald")
-    dist.add_argument("--redis-url", default=os.environ.get("NEWSBOT_REDIS_URL"))
-    dist.add_argument("--prefix", default=os.environ.get("NEWSBOT_REDIS_PREFIX", "newsbot"))
-    dist.add_argument("--force", action="store_true", help="clean: even with live workers")
-    commands.add_parser("migrate", help="apply database migrations")
-    spool = commands.add_parser("replay-spool", help="store spooled batches")
-    spool.add_argument("--spool-dir", default=None, help="default: NEWSBOT_SPOOL_DIR")
-    spool.add_argument(
-        "--rejects-file",
-        default=None,
-        help="where items the database refuses go, %%(name)s being their site "
-        "(default: NEWSBOT_REJECTS_FILE, else <exports>/%%(name)s/rejects-%%(time)s.jsonl)",
-    )
-    rejects = commands.add_parser("replay-rejects", help="re-validate and store rejected items")
-    rejects.add_argument("file", type=Path)
-    latest = commands.add_parser("latest", help="latest articles")
-    latest.add_argument("--limit", type=int, default=20)
-    latest.add_argument("--site", default=None)
-    revisions = commands.add_parser("revisions", help="an article's versions")
-    revisions.add_argument("article_id")
-    revisions.add_argument("--site", default="koreaherald")
-    history = commands.add_parser("rank-history", help="a headline's Most Popular history")
-    history.add_argument("match", help="article id, or part of the headline")
-    history.add_argument("--list", dest="list_name", default="most_popular")
-    history.add_argument("--site", default="koreaherald")
-    _add_report_command(commands)
-    lost = commands.add_parser("lost", help="articles the crawls lost and gave up (or retry)")
-    lost.add_argument("--pending", action="store_true", help="those still to retry instead")
-    lost.add_argument("--site", default=None)
-    lost.add_argument("--limit", type=int, default=None)
-    _add_saved_page_commands(commands)
-    args = parser.parse_args(argv)
+    """Run one command; returns the exit status (1 with one line on stderr when it fails)."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except Exception as error:
+        if args.debug:
+            raise
+        print(f"newsbot {args.command}: {printable(_describe(error))}", file=sys.stderr)
+        return 1
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("parse", "fixture"):  # saved pages: no database
         return _parse(args) if args.command == "parse" else _fixture(args)
     if args.command == "run":  # the crawl opens its own database; none needed here
@@ -116,17 +92,174 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_job(args.job, crawl_args, spider=args.spider)
     if args.command == "dist":
         return _dist(args)
-
-    store = SqlStore(args.database_url or default_database_url())
+    if args.command == "replay-rejects":
+        args.file.open("rb").close()  # a file that cannot be read fails before any database
+    if args.command == "replay-spool" and args.spool_dir and not Path(args.spool_dir).is_dir():
+        # A mistyped directory would otherwise replay "0 items" and pass; the default one
+        # exists only once something was spooled, so its absence is no error.
+        raise CommandError(f"no spool directory {args.spool_dir}")
+    url = args.database_url or default_database_url()
+    store = open_existing_store(url) if args.command in LOOKUPS else SqlStore(url)
     try:
         return COMMANDS[args.command](store, args)
     finally:
         store.close()
 
 
-def _add_report_command(commands: Any) -> None:
+def _describe(error: Exception) -> str:
+    """One line an operator can act on, from an error that may span many lines."""
+    import redis
+    from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+    if isinstance(error, (CommandError, NoDatabase)):
+        text = str(error)
+    elif isinstance(error, DBAPIError) and error.orig is not None:
+        text = f"database error: {error.orig}"  # the driver's words, without SQLAlchemy's
+    elif isinstance(error, SQLAlchemyError):
+        text = f"database error: {error}"
+    elif isinstance(error, redis.RedisError):
+        text = f"Redis error: {error}"
+    elif isinstance(error, OSError) and error.filename is not None:
+        text = f"{error.filename}: {error.strerror or error}"
+    else:
+        text = f"{type(error).__name__}: {error}"
+    return " ".join(text.split())
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a wrong command line reported in one line instead of usage and error."""
+
+    def error(self, message: str) -> NoReturn:
+        # newsbot run's statuses are the crawl's, where 2 means a monitor failed.
+        status = 1 if self.prog.endswith(" run") else 2
+        self.exit(status, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``newsbot`` command line: global options, then one subcommand with its own."""
+    parser = _Parser(
+        prog="newsbot", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    _add_global_options(parser, database_url=None, flag=False)
+    # The same options after the command; absent there, they keep the value given before it.
+    after = _Parser(add_help=False)
+    _add_global_options(after, database_url=argparse.SUPPRESS, flag=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, help: str, description: str) -> Any:
+        return commands.add_parser(name, help=help, description=description, parents=[after])
+
+    run = command(
+        "run",
+        "run a crawl job (for cron)",
+        "Run `scrapy crawl SPIDER` as job JOB: one run at a time per job (exit 75 when the job "
+        "is locked), its log and stats under the job's directory, resumable after an "
+        "interruption; the exit status is the crawl's.",
+    )
+    run.add_argument("job", help="job name: one lock, one log directory, one resumable queue")
+    run.add_argument("--spider", default="koreaherald", help="default: koreaherald")
+    run.add_argument("crawl_args", nargs=argparse.REMAINDER, help="after --: scrapy crawl options")
+    dist = command(
+        "dist",
+        "a distributed crawl's state in Redis",
+        "status: queued requests, seen fingerprints and workers; stop: drop the queue so "
+        "workers finish and close; clean: delete the crawl's keys.",
+    )
+    dist.add_argument("action", choices=("status", "stop", "clean"), help="what to do")
+    dist.add_argument(
+        "--crawl-id",
+        default=os.environ.get("NEWSBOT_CRAWL_ID", "default"),
+        help="default: NEWSBOT_CRAWL_ID, else default",
+    )
+    dist.add_argument("--spider", default="koreaherald", help="default: koreaherald")
+    dist.add_argument(
+        "--redis-url",
+        default=os.environ.get("NEWSBOT_REDIS_URL"),
+        help="default: NEWSBOT_REDIS_URL",
+    )
+    dist.add_argument(
+        "--prefix",
+        default=os.environ.get("NEWSBOT_REDIS_PREFIX", "newsbot"),
+        help="Redis key prefix (default: NEWSBOT_REDIS_PREFIX, else newsbot)",
+    )
+    dist.add_argument("--force", action="store_true", help="clean: even with live workers")
+    command(
+        "migrate",
+        "apply database migrations",
+        "Create the database's tables, or upgrade them to this version of newsbot.",
+    )
+    spool = command(
+        "replay-spool",
+        "store spooled batches",
+        "Store the batches a crawl spooled while the database was away.",
+    )
+    spool.add_argument(
+        "--spool-dir", default=None, help="default: NEWSBOT_SPOOL_DIR, else <exports>/spool"
+    )
+    spool.add_argument(
+        "--rejects-file",
+        default=None,
+        help="where items the database refuses go, %%(name)s being their site "
+        "(default: NEWSBOT_REJECTS_FILE, else <exports>/%%(name)s/rejects-%%(time)s.jsonl)",
+    )
+    rejects = command(
+        "replay-rejects",
+        "re-validate and store rejected items",
+        "Check a rejects file's items again as a crawl does; store those now valid and write "
+        "the rest to FILE.remaining (exit 1 when any remain).",
+    )
+    rejects.add_argument("file", type=Path, help="a rejects-*.jsonl file")
+    latest = command("latest", "latest articles", "The latest stored articles, newest first.")
+    latest.add_argument("--limit", type=int, default=20, help="how many (default: 20)")
+    latest.add_argument("--site", default=None, help="one site's only (default: every site's)")
+    revisions = command(
+        "revisions", "an article's versions", "An article's stored versions, oldest first."
+    )
+    revisions.add_argument("article_id", help="the article's id on its site")
+    revisions.add_argument("--site", default="koreaherald", help="default: koreaherald")
+    history = command(
+        "rank-history",
+        "a headline's Most Popular history",
+        "First seen, last seen, best and latest rank and time in a ranked list, for each "
+        "article whose id or headline matches.",
+    )
+    history.add_argument("match", help="article id, or part of the headline")
+    history.add_argument(
+        "--list", dest="list_name", default="most_popular", help="default: most_popular"
+    )
+    history.add_argument("--site", default="koreaherald", help="default: koreaherald")
+    _add_report_command(commands, after)
+    lost = command(
+        "lost",
+        "articles the crawls lost and gave up (or retry)",
+        "Article pages the crawls could not read and gave up, oldest first (--pending: those "
+        "still retried); the count goes to stderr.",
+    )
+    lost.add_argument("--pending", action="store_true", help="those still to retry instead")
+    lost.add_argument("--site", default=None, help="one site's only (default: every site's)")
+    lost.add_argument("--limit", type=int, default=None, help="at most this many")
+    _add_saved_page_commands(commands, after)
+    return parser
+
+
+def _add_global_options(parser: argparse.ArgumentParser, database_url: Any, flag: Any) -> None:
+    parser.add_argument(
+        "--database-url",
+        default=database_url,
+        help="default: NEWSBOT_DATABASE_URL, else sqlite:///<exports>/newsbot.sqlite3",
+    )
+    parser.add_argument(
+        "--json", action="store_true", default=flag, help="print JSON instead of text"
+    )
+    parser.add_argument(
+        "--debug", action="store_true", default=flag, help="on failure, show the traceback"
+    )
+
+
+def _add_report_command(commands: Any, after: argparse.ArgumentParser) -> None:
     report = commands.add_parser(
         "report",
+        parents=[after],
         help="an HTML page of ranks over time, crawl health and the latest articles",
         description="Write one self-contained HTML page (no script, nothing fetched): the Most "
         "Popular rank of the period's top stories over time, with their best rank and time in "
@@ -183,9 +316,10 @@ def _positive_int(text: str) -> int:
     return number
 
 
-def _add_saved_page_commands(commands: Any) -> None:
+def _add_saved_page_commands(commands: Any, after: argparse.ArgumentParser) -> None:
     parse = commands.add_parser(
         "parse",
+        parents=[after],
         help="read a saved page as the spider does",
         description="Print the article newsbot reads from a saved page (.html or .html.gz) as "
         "one JSON object, as in the feeds; exit 1 with the reason on stderr when it cannot. "
@@ -210,13 +344,14 @@ def _add_saved_page_commands(commands: Any) -> None:
     )
     fixture = commands.add_parser(
         "fixture",
+        parents=[after],
         help="save a page and its parsed values as a test fixture",
         description="Save a page (downloaded from an http(s) URL, or a saved file with its "
         "--url) to DIR/<site>/<name>/ with meta.json and expected.json, the values newsbot "
         'reads from it, marked "reviewed": false: the fixtures test fails until a person '
         'has checked them against the page and set "reviewed": true.',
     )
-    fixture.add_argument("source", metavar="URL_OR_FILE")
+    fixture.add_argument("source", metavar="URL_OR_FILE", help="an http(s) URL or a saved page")
     fixture.add_argument("--url", default=None, help="the URL of a saved file")
     fixture.add_argument("--site", default=None, help="a site newsbot knows, or generic")
     fixture.add_argument("--kind", choices=KINDS, default=None, help="default: detected")
@@ -409,11 +544,10 @@ def _replay_rejects(store: SqlStore, args: argparse.Namespace) -> int:
     valid_ranks: list[PopularRank] = []
     records: dict[int, dict[str, Any]] = {}  # id(item) → its record, for store refusals
     still: list[dict[str, Any]] = []
-    for line in args.file.read_text(encoding="utf-8").splitlines():
+    for number, line in enumerate(args.file.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
             continue
-        record = json.loads(line)
-        item = item_from_dict(record["item_type"], record["item"])
+        record, item = _reject_record(args.file, number, line)
         clean_item(item)
         hosts = record.get("allowed_domains") or []
         if isinstance(item, Article):
@@ -448,6 +582,22 @@ def _replay_rejects(store: SqlStore, args: argparse.Namespace) -> int:
     return 0 if not still else 1
 
 
+def _reject_record(
+    file: Path, number: int, line: str
+) -> tuple[dict[str, Any], Article | PopularRank]:
+    """A rejects file's line: the record and its item; the whole file is refused otherwise."""
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise CommandError(f"{file}, line {number}: not JSON: {error}") from error
+    try:
+        return record, item_from_dict(record["item_type"], record["item"])
+    except (KeyError, TypeError, ValueError) as error:
+        raise CommandError(
+            f"{file}, line {number}: not a rejects record ({type(error).__name__}: {error})"
+        ) from error
+
+
 def _site_zone(site: str) -> ZoneInfo:
     """The zone a site prints its dates in: its module's, UTC for sites without one."""
     known = {known.name: known for known in all_sites()}
@@ -470,8 +620,7 @@ def _latest(store: SqlStore, args: argparse.Namespace) -> int:
 def _revisions(store: SqlStore, args: argparse.Namespace) -> int:
     rows = article_revisions(store.engine, args.article_id, site=args.site)
     if not rows:
-        print(f"no article {args.article_id!r} on {args.site!r}", file=sys.stderr)
-        return 1
+        raise CommandError(f"no article {args.article_id!r} on {args.site!r}")
     if args.json:
         _print_json(rows)
         return 0
@@ -488,8 +637,7 @@ def _revisions(store: SqlStore, args: argparse.Namespace) -> int:
 def _rank_history(store: SqlStore, args: argparse.Namespace) -> int:
     histories = rank_history(store.engine, args.match, args.list_name, args.site)
     if not histories:
-        print(f"nothing in {args.list_name} matches {args.match!r}", file=sys.stderr)
-        return 1
+        raise CommandError(f"nothing in {args.list_name} matches {args.match!r}")
     zone = _site_zone(args.site)
     if args.json:  # dates as in the feeds: ISO 8601 in the site's zone
         _print_json(

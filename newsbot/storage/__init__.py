@@ -11,9 +11,13 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from newsbot.items import Article, PopularRank
+
+if TYPE_CHECKING:
+    from newsbot.storage.sql import SqlStore
 
 
 @dataclass
@@ -98,3 +102,62 @@ def open_store(url: str | None = None, auto_migrate: bool = True) -> Store:
     from newsbot.storage.sql import SqlStore  # SQLAlchemy loads only when storage is used
 
     return SqlStore(url or default_database_url(), auto_migrate=auto_migrate)
+
+
+class NoDatabase(Exception):
+    """A lookup found no newsbot database where it was pointed (and created none)."""
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite URL names; None for other databases and in-memory SQLite."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database:
+        return None
+    if parsed.database == ":memory:" or parsed.database.startswith("file:"):
+        return None
+    return Path(parsed.database)
+
+
+def open_existing_store(url: str | None = None) -> SqlStore:
+    """A store on a database that already has newsbot's tables, for commands that only read.
+
+    Nothing is created: not the SQLite file (nor its directory), not the schema. Raises
+    :class:`NoDatabase` when there is no file or no schema; connection errors pass through.
+    """
+    from newsbot.storage.migrate import current_revision
+    from newsbot.storage.sql import SqlStore
+
+    url = url or default_database_url()
+    path = sqlite_file(url)
+    if path is not None and not path.is_file():
+        raise NoDatabase(f"no database at {path} (a crawl or `newsbot migrate` creates it)")
+    if path is not None and not _sqlite_has_schema(path):
+        # Checked read-only: the store's own connection would switch the file to WAL.
+        raise NoDatabase(f"no newsbot tables in {path} (a crawl or `newsbot migrate` creates them)")
+    store = SqlStore(url, auto_migrate=False)
+    try:
+        if current_revision(store.engine) is None:
+            where = path or store.engine.url.render_as_string(hide_password=True)
+            raise NoDatabase(
+                f"no newsbot tables in {where} (a crawl or `newsbot migrate` creates them)"
+            )
+    except BaseException:
+        store.close()
+        raise
+    return store
+
+
+def _sqlite_has_schema(path: Path) -> bool:
+    """Whether a SQLite file has newsbot's migration table, opened read-only."""
+    import sqlite3
+
+    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        found = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        )
+        return found.fetchone() is not None
+    finally:
+        connection.close()
