@@ -1,0 +1,138 @@
+"""Every NEWSBOT_* setting works from the environment and from ``-s``; ``-s`` wins.
+
+Each test runs a real crawl of the replica and looks where its files landed and what it did,
+not at the settings object.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsbot.replica.server import ReplicaServer
+from tests.crawling import FAST, REPO, SECTIONS_ONLY
+
+pytestmark = pytest.mark.e2e
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """The test process's environment without any NEWSBOT_* variable, plus ``extra``."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith("NEWSBOT_")}
+    env.update(extra)
+    return env
+
+
+def files_under(directory: Path) -> set[Path]:
+    """Every file below ``directory`` (none when it does not exist)."""
+    return {path for path in directory.rglob("*") if path.is_file()}
+
+
+def crawl(
+    server: ReplicaServer, env: dict[str, str], log: Path, *arguments: str
+) -> subprocess.CompletedProcess[bytes]:
+    """One small crawl (one list page per section) from the repository, as a user runs it."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "koreaherald",
+        "-a", f"base_url={server.base_url}", "-a", "pages=1", *FAST, *SECTIONS_ONLY,
+        "-s", f"LOG_FILE={log}", *arguments,
+    ]  # fmt: skip
+    return subprocess.run(command, cwd=REPO, env=env, timeout=300, check=False)
+
+
+def read_lines(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_exports_dir_from_the_command_line_moves_every_file(replica_2023, tmp_path):
+    """``-s NEWSBOT_EXPORTS_DIR`` alone puts feeds, stats, report and database under it."""
+    out = tmp_path / "out"
+    before = files_under(REPO / "exports")
+    result = crawl(
+        replica_2023, clean_env(), tmp_path / "crawl.log", "-s", f"NEWSBOT_EXPORTS_DIR={out}"
+    )
+    assert result.returncode == 0, (tmp_path / "crawl.log").read_text()[-3000:]
+    assert files_under(REPO / "exports") == before, "nothing new under the repository's exports/"
+    feeds = out / "koreaherald"
+    articles = list(feeds.glob("articles-*.jsonl"))
+    assert len(articles) == 1
+    # One list page per section of the replica, 10 articles each (newsbot.replica.common).
+    assert len(read_lines(articles[0])) > 0
+    assert len(list(feeds.glob("popular-*.jsonl"))) == 1
+    stats_files = list(feeds.glob("stats-*.json"))
+    assert len(stats_files) == 1
+    assert json.loads(stats_files[0].read_text())["finish_reason"] == "finished"
+    reports = list(feeds.glob("report-*.json"))
+    assert len(reports) == 1
+    assert json.loads(reports[0].read_text())["status"] == "passed"
+    assert (out / "newsbot.sqlite3").is_file()
+
+
+def test_limit_from_the_environment_takes_effect(replica_2023, tmp_path):
+    """NEWSBOT_MAX_TITLE_CHARS exported (and nowhere in -s) rejects the replica's titles.
+
+    Every title of the replica is longer than 10 characters, so every article is rejected
+    as title_too_long, into the rejects file under the exports directory.
+    """
+    out = tmp_path / "out"
+    env = clean_env(NEWSBOT_EXPORTS_DIR=str(out), NEWSBOT_MAX_TITLE_CHARS="10")
+    result = crawl(replica_2023, env, tmp_path / "crawl.log")
+    assert result.returncode != 0, "rejected articles fail the rejects monitor"
+    feeds = out / "koreaherald"
+    assert list(feeds.glob("articles-*.jsonl")) == []
+    rejects = list(feeds.glob("rejects-*.jsonl"))
+    assert len(rejects) == 1
+    records = read_lines(rejects[0])
+    assert records
+    assert all("title_too_long" in json.dumps(record) for record in records)
+
+
+def test_command_line_beats_the_environment(replica_2023, tmp_path):
+    """The same names given both ways: the -s values win, for paths and for limits."""
+    from_env, from_cmdline = tmp_path / "from-env", tmp_path / "from-cmdline"
+    env = clean_env(NEWSBOT_EXPORTS_DIR=str(from_env), NEWSBOT_MAX_TITLE_CHARS="10")
+    result = crawl(
+        replica_2023,
+        env,
+        tmp_path / "crawl.log",
+        "-s", f"NEWSBOT_EXPORTS_DIR={from_cmdline}",
+        "-s", "NEWSBOT_MAX_TITLE_CHARS=500",
+    )  # fmt: skip
+    assert result.returncode == 0, (tmp_path / "crawl.log").read_text()[-3000:]
+    assert files_under(from_env) == set()
+    feeds = from_cmdline / "koreaherald"
+    assert len(list(feeds.glob("articles-*.jsonl"))) == 1
+    assert list(feeds.glob("rejects-*.jsonl")) == []
+    assert (from_cmdline / "newsbot.sqlite3").is_file()
+
+
+def test_stats_report_and_rejects_files_given_apart_from_the_exports_dir(replica_2023, tmp_path):
+    """An explicit file setting beats the path derived from NEWSBOT_EXPORTS_DIR."""
+    out = tmp_path / "out"
+    env = clean_env(
+        NEWSBOT_STATS_FILE=str(tmp_path / "env-stats.json"),
+        NEWSBOT_MAX_TITLE_CHARS="10",
+    )
+    result = crawl(
+        replica_2023,
+        env,
+        tmp_path / "crawl.log",
+        "-s", f"NEWSBOT_EXPORTS_DIR={out}",
+        "-s", f"NEWSBOT_REPORT_FILE={tmp_path / 'report.json'}",
+        "-s", f"NEWSBOT_REJECTS_FILE={tmp_path / 'rejects.jsonl'}",
+        "-s", f"NEWSBOT_DATABASE_URL=sqlite:///{tmp_path / 'elsewhere.sqlite3'}",
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert json.loads((tmp_path / "env-stats.json").read_text())["finish_reason"] == "finished"
+    assert json.loads((tmp_path / "report.json").read_text())["status"] == "failed"
+    assert read_lines(tmp_path / "rejects.jsonl")
+    assert (tmp_path / "elsewhere.sqlite3").is_file()
+    assert not (out / "newsbot.sqlite3").exists()
+    feeds = out / "koreaherald"
+    assert list(feeds.glob("stats-*.json")) == list(feeds.glob("report-*.json")) == []
+    assert list(feeds.glob("rejects-*.jsonl")) == []
