@@ -15,7 +15,10 @@ from pathlib import Path
 import pytest
 
 from newsbot.replica.server import ReplicaServer
+from newsbot.storage import open_store
+from newsbot.storage.spool import Spool
 from tests.crawling import FAST, REPO, SECTIONS_ONLY
+from tests.factories import article
 
 pytestmark = pytest.mark.e2e
 
@@ -52,12 +55,16 @@ def read_lines(path: Path) -> list[dict[str, object]]:
 def test_exports_dir_from_the_command_line_moves_every_file(replica_2023, tmp_path):
     """``-s NEWSBOT_EXPORTS_DIR`` alone puts feeds, stats, report and database under it."""
     out = tmp_path / "out"
-    before = files_under(REPO / "exports")
+    # What a koreaherald crawl would write there by default (other tests' spiders aside).
+    before = files_under(REPO / "exports" / "koreaherald") | files_under(REPO / "exports" / "spool")
+    database_before = (REPO / "exports" / "newsbot.sqlite3").exists()
     result = crawl(
         replica_2023, clean_env(), tmp_path / "crawl.log", "-s", f"NEWSBOT_EXPORTS_DIR={out}"
     )
     assert result.returncode == 0, (tmp_path / "crawl.log").read_text()[-3000:]
-    assert files_under(REPO / "exports") == before, "nothing new under the repository's exports/"
+    after = files_under(REPO / "exports" / "koreaherald") | files_under(REPO / "exports" / "spool")
+    assert after == before, "nothing new under the repository's exports/"
+    assert (REPO / "exports" / "newsbot.sqlite3").exists() == database_before
     feeds = out / "koreaherald"
     articles = list(feeds.glob("articles-*.jsonl"))
     assert len(articles) == 1
@@ -138,3 +145,44 @@ def test_stats_report_and_rejects_files_given_apart_from_the_exports_dir(replica
     feeds = out / "koreaherald"
     assert list(feeds.glob("stats-*.json")) == list(feeds.glob("report-*.json")) == []
     assert list(feeds.glob("rejects-*.jsonl")) == []
+
+
+def test_spool_follows_the_exports_dir_from_the_command_line(replica_2023, tmp_path):
+    """A batch waiting in <exports>/spool is replayed by a crawl told -s NEWSBOT_EXPORTS_DIR."""
+    out = tmp_path / "out"
+    waiting = article("19990101000001")
+    Spool(out / "spool").write([waiting], [])
+    result = crawl(
+        replica_2023, clean_env(), tmp_path / "crawl.log", "-s", f"NEWSBOT_EXPORTS_DIR={out}"
+    )
+    assert result.returncode == 0, (tmp_path / "crawl.log").read_text()[-3000:]
+    assert Spool(out / "spool").files() == []
+    (stats_file,) = (out / "koreaherald").glob("stats-*.json")
+    assert json.loads(stats_file.read_text())["newsbot/spool/replayed_items"] == 1
+    store = open_store(f"sqlite:///{out / 'newsbot.sqlite3'}")
+    try:
+        assert store.known_article_ids("koreaherald", [waiting.article_id]) == {waiting.article_id}
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("off", ["0", "false", ""])
+def test_store_switched_off_from_the_environment(replica_2023, tmp_path, off):
+    """NEWSBOT_STORE_ENABLED exported as 0, false or empty: feeds only, no database file."""
+    out = tmp_path / "out"
+    env = clean_env(NEWSBOT_EXPORTS_DIR=str(out), NEWSBOT_STORE_ENABLED=off)
+    result = crawl(replica_2023, env, tmp_path / "crawl.log")
+    assert result.returncode == 0, (tmp_path / "crawl.log").read_text()[-3000:]
+    assert len(list((out / "koreaherald").glob("articles-*.jsonl"))) == 1
+    assert not (out / "newsbot.sqlite3").exists()
+
+
+def test_log_level_from_the_environment_and_from_the_command_line(replica_2023, tmp_path):
+    """NEWSBOT_LOG_LEVEL=WARNING exported hides INFO lines; -s NEWSBOT_LOG_LEVEL=DEBUG wins."""
+    env = clean_env(NEWSBOT_EXPORTS_DIR=str(tmp_path / "out"), NEWSBOT_LOG_LEVEL="WARNING")
+    crawl(replica_2023, env, tmp_path / "quiet.log")
+    quiet = (tmp_path / "quiet.log").read_text()
+    assert " INFO: " not in quiet
+    assert " DEBUG: " not in quiet
+    crawl(replica_2023, env, tmp_path / "loud.log", "-s", "NEWSBOT_LOG_LEVEL=DEBUG")
+    assert " DEBUG: Crawled (200)" in (tmp_path / "loud.log").read_text()
