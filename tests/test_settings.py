@@ -10,7 +10,11 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -35,8 +39,15 @@ def files_under(directory: Path) -> set[Path]:
     return {path for path in directory.rglob("*") if path.is_file()}
 
 
+@dataclass
+class ReplicaServerAddress:
+    """Any loopback server to crawl, in place of a replica."""
+
+    base_url: str
+
+
 def crawl(
-    server: ReplicaServer, env: dict[str, str], log: Path, *arguments: str
+    server: ReplicaServer | ReplicaServerAddress, env: dict[str, str], log: Path, *arguments: str
 ) -> subprocess.CompletedProcess[bytes]:
     """One small crawl (one list page per section) from the repository, as a user runs it."""
     log.parent.mkdir(parents=True, exist_ok=True)
@@ -186,3 +197,62 @@ def test_log_level_from_the_environment_and_from_the_command_line(replica_2023, 
     assert " DEBUG: " not in quiet
     crawl(replica_2023, env, tmp_path / "loud.log", "-s", "NEWSBOT_LOG_LEVEL=DEBUG")
     assert " DEBUG: Crawled (200)" in (tmp_path / "loud.log").read_text()
+
+
+class AgentRecorder(BaseHTTPRequestHandler):
+    """Answers 404 to everything and notes each request's User-Agent."""
+
+    agents: ClassVar[list[str]] = []
+
+    def do_GET(self) -> None:
+        self.agents.append(self.headers.get("User-Agent", ""))
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet: the test reads the agents, not a log."""
+
+
+def test_user_agent_from_the_environment_and_from_the_command_line(tmp_path):
+    """The agent a site sees: NEWSBOT_USER_AGENT exported, else as given with -s."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), AgentRecorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    site = ReplicaServerAddress(f"http://127.0.0.1:{server.server_address[1]}/")
+    env = clean_env(NEWSBOT_EXPORTS_DIR=str(tmp_path / "out"), NEWSBOT_USER_AGENT="agent-env")
+    try:
+        crawl(site, env, tmp_path / "env.log")
+        from_env = set(AgentRecorder.agents)
+        AgentRecorder.agents.clear()
+        crawl(site, env, tmp_path / "cmdline.log", "-s", "NEWSBOT_USER_AGENT=agent-cmdline")
+        from_cmdline = set(AgentRecorder.agents)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert from_env == {"agent-env"}
+    assert from_cmdline == {"agent-cmdline"}
+
+
+def test_stats_file_turned_off_from_the_command_line(replica_2023, tmp_path):
+    """An empty -s NEWSBOT_STATS_FILE= turns the stats file off instead of deriving one."""
+    out = tmp_path / "out"
+    result = crawl(
+        replica_2023, clean_env(NEWSBOT_EXPORTS_DIR=str(out)), tmp_path / "crawl.log",
+        "-s", "NEWSBOT_STATS_FILE=",
+    )  # fmt: skip
+    assert result.returncode == 0, (tmp_path / "crawl.log").read_text()[-3000:]
+    assert len(list((out / "koreaherald").glob("articles-*.jsonl"))) == 1
+    assert list(out.rglob("stats-*.json")) == []
+
+
+def test_empty_database_url_means_the_default_in_the_exports_dir(replica_2023, tmp_path):
+    """NEWSBOT_DATABASE_URL exported empty: the SQLite file of the -s exports directory."""
+    out = tmp_path / "out"
+    database_before = (REPO / "exports" / "newsbot.sqlite3").exists()
+    result = crawl(
+        replica_2023, clean_env(NEWSBOT_DATABASE_URL="", NEWSBOT_SPOOL_DIR=""),
+        tmp_path / "crawl.log", "-s", f"NEWSBOT_EXPORTS_DIR={out}",
+    )  # fmt: skip
+    assert result.returncode == 0, (tmp_path / "crawl.log").read_text()[-3000:]
+    assert (out / "newsbot.sqlite3").is_file()
+    assert (REPO / "exports" / "newsbot.sqlite3").exists() == database_before
