@@ -28,6 +28,8 @@ DERIVED_PATHS = {
     "NEWSBOT_SPOOL_DIR": "{exports}/spool",
     "NEWSBOT_STATS_FILE": "{exports}/%(name)s/stats-%(time)s.json",
 }
+# Empty means "the default" for these (the others turn their file off when empty).
+CANNOT_BE_OFF = {"NEWSBOT_DATABASE_URL", "NEWSBOT_SPOOL_DIR"}
 # One JSON-lines feed per item class and crawl.
 FEED_FILES = {
     "{exports}/%(name)s/articles-%(time)s.jsonl": "newsbot.items.Article",
@@ -60,7 +62,8 @@ def derive_paths(settings: BaseSettings) -> None:
     """Fill the feeds and the file settings nobody set from ``NEWSBOT_EXPORTS_DIR``."""
     exports = str(settings.get("NEWSBOT_EXPORTS_DIR") or "exports").rstrip("/") or "/"
     for name, template in DERIVED_PATHS.items():
-        if settings.get(name) is None:
+        value = settings.get(name)
+        if value is None or (value == "" and name in CANNOT_BE_OFF):
             settings.set(name, template.format(exports=exports), settings.getpriority(name) or 0)
     if not settings.getdict("FEEDS") and _below_project(settings, "FEEDS"):
         feeds = {
