@@ -256,3 +256,19 @@ def test_empty_database_url_means_the_default_in_the_exports_dir(replica_2023, t
     assert result.returncode == 0, (tmp_path / "crawl.log").read_text()[-3000:]
     assert (out / "newsbot.sqlite3").is_file()
     assert (REPO / "exports" / "newsbot.sqlite3").exists() == database_before
+
+
+def test_unreadable_boolean_from_the_environment_stops_the_crawl_at_start(replica_2023, tmp_path):
+    """NEWSBOT_STORE_ENABLED=maybe is neither on nor off: no crawl, a message naming it."""
+    out = tmp_path / "out"
+    command = [
+        sys.executable, "-m", "scrapy", "crawl", "koreaherald",
+        "-a", f"base_url={replica_2023.base_url}", "-a", "pages=1", *FAST,
+    ]  # fmt: skip
+    env = clean_env(NEWSBOT_EXPORTS_DIR=str(out), NEWSBOT_STORE_ENABLED="maybe")
+    result = subprocess.run(
+        command, cwd=REPO, env=env, timeout=120, check=False, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "NEWSBOT_STORE_ENABLED='maybe'" in result.stderr
+    assert not out.exists()
