@@ -1,4 +1,8 @@
-"""Scrapy settings for newsbot: the only settings module. Deployment values come from env vars.
+"""Scrapy settings for newsbot: the only settings module, defaults only.
+
+Every ``NEWSBOT_*`` setting can also come from the environment variable of its name, and
+``-s`` (Scrapyd's ``setting=``) beats both; newsbot.addon.NewsbotSettings applies them and
+derives the paths left None here from the final ``NEWSBOT_EXPORTS_DIR``.
 
 Defaults are polite to the live site (robots.txt, AutoThrottle, a delay, an honest user
 agent). Crawls of the local replica override the politeness settings with ``-s``.
@@ -7,8 +11,6 @@ agent). Crawls of the local replica override the politeness settings with ``-s``
 from __future__ import annotations
 
 import os
-
-from newsbot.storage import default_database_url
 
 BOT_NAME = "newsbot"
 SPIDER_MODULES = ["newsbot.spiders"]
@@ -22,10 +24,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 1.0
 ROBOTSTXT_OBEY = True
-USER_AGENT = os.environ.get(
-    "NEWSBOT_USER_AGENT",
+# NEWSBOT_USER_AGENT, when set, replaces it (newsbot.addon).
+USER_AGENT = (
     "newsbot/0.1 (news archive crawler; +https://pypi.org/project/scrapy/; "
-    "set NEWSBOT_USER_AGENT to add your contact)",
+    "set NEWSBOT_USER_AGENT to add your contact)"
 )
 
 # --- Limits and losses: a page that breaks a limit is a lost page (newsbot/lost/<kind>/…) ---
@@ -47,20 +49,10 @@ SPIDER_MIDDLEWARES = {"newsbot.callback_errors.CallbackErrors": 25}
 NEWSBOT_LOST_MAX_ATTEMPTS = 3
 
 # --- Output: one set of JSON-lines files per crawl, one file per item class ------------------
-NEWSBOT_EXPORTS_DIR = os.environ.get("NEWSBOT_EXPORTS_DIR", "exports")
+NEWSBOT_EXPORTS_DIR = "exports"
 FEED_EXPORT_ENCODING = "utf-8"
-FEEDS = {
-    f"{NEWSBOT_EXPORTS_DIR}/%(name)s/articles-%(time)s.jsonl": {
-        "format": "jsonlines",
-        "item_classes": ["newsbot.items.Article"],
-        "store_empty": False,
-    },
-    f"{NEWSBOT_EXPORTS_DIR}/%(name)s/popular-%(time)s.jsonl": {
-        "format": "jsonlines",
-        "item_classes": ["newsbot.items.PopularRank"],
-        "store_empty": False,
-    },
-}
+# FEEDS: articles-%(time)s.jsonl and popular-%(time)s.jsonl in NEWSBOT_EXPORTS_DIR/%(name)s/,
+# set by newsbot.addon unless FEEDS (or -o) is given.
 
 # --- JavaScript rendering: only requests with meta["playwright"] = True use the browser -------
 DOWNLOAD_HANDLERS = {
@@ -107,13 +99,12 @@ NEWSBOT_MAX_AUTHORS = 50
 NEWSBOT_MAX_BODY_BYTES = 1_000_000  # UTF-8
 NEWSBOT_MAX_TITLE_CHARS = 500
 # Invalid items, with their reasons, for a person to read and replay (`newsbot replay-rejects`).
-NEWSBOT_REJECTS_FILE = os.environ.get(
-    "NEWSBOT_REJECTS_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/rejects-%(time)s.jsonl"
-)
+# None: NEWSBOT_EXPORTS_DIR/%(name)s/rejects-%(time)s.jsonl (newsbot.addon).
+NEWSBOT_REJECTS_FILE = None
 
 # --- Storage: SQLite in the exports directory unless NEWSBOT_DATABASE_URL says otherwise ------
-NEWSBOT_STORE_ENABLED = os.environ.get("NEWSBOT_STORE_ENABLED", "1") not in ("0", "false", "")
-NEWSBOT_DATABASE_URL = default_database_url()
+NEWSBOT_STORE_ENABLED = True
+NEWSBOT_DATABASE_URL = None  # None: sqlite:///NEWSBOT_EXPORTS_DIR/newsbot.sqlite3 (newsbot.addon)
 # Create the schema on an empty database and apply newer migrations before crawling.
 NEWSBOT_DATABASE_AUTO_MIGRATE = True
 NEWSBOT_STORE_BATCH_SIZE = 100
@@ -121,7 +112,7 @@ NEWSBOT_STORE_FLUSH_SECONDS = 2.0  # a batch older than this is written even if 
 # NEWSBOT_STORE_WAIT_FOR_COMMIT (off) is switched on by the distributed add-on; not set here,
 # because a project setting would outrank the add-on.
 # Batches the database could not take wait here until they are replayed.
-NEWSBOT_SPOOL_DIR = os.environ.get("NEWSBOT_SPOOL_DIR", f"{NEWSBOT_EXPORTS_DIR}/spool")
+NEWSBOT_SPOOL_DIR = None  # None: NEWSBOT_EXPORTS_DIR/spool (newsbot.addon)
 
 # --- Extensions ----------------------------------------------------------------------------
 # Order matters at close: Spidermon judges the crawl first, then its verdict is stored with
@@ -136,13 +127,12 @@ EXTENSIONS = {
     "newsbot.extensions.stats_file.StatsFile": 700,
 }
 # Seconds between progress lines (pages crawled, articles stored, pages queued); 0: none.
-NEWSBOT_PROGRESS_INTERVAL = float(os.environ.get("NEWSBOT_PROGRESS_INTERVAL", "60"))
+NEWSBOT_PROGRESS_INTERVAL = 60.0
 # The full stats go to the stats file (and to DEBUG); the log ends with a short summary.
 STATS_DUMP = False
 # Final stats as JSON beside the crawl's feeds; an empty value turns it off.
-NEWSBOT_STATS_FILE = os.environ.get(
-    "NEWSBOT_STATS_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/stats-%(time)s.json"
-)
+# None: NEWSBOT_EXPORTS_DIR/%(name)s/stats-%(time)s.json (newsbot.addon).
+NEWSBOT_STATS_FILE = None
 
 # --- Monitoring (Spidermon): checks when a crawl closes; see newsbot/monitors.py -----------
 SPIDERMON_ENABLED = True
@@ -167,17 +157,17 @@ NEWSBOT_MAX_UNRECOGNISED_PAGES = 0
 # Pages of a site with known layouts read by the generic extractor instead (layout drift).
 NEWSBOT_MAX_DRIFTED_PAGES = 0
 NEWSBOT_MAX_REJECTS = 0
-NEWSBOT_REPORT_FILE = os.environ.get(
-    "NEWSBOT_REPORT_FILE", f"{NEWSBOT_EXPORTS_DIR}/%(name)s/report-%(time)s.json"
-)
+# None: NEWSBOT_EXPORTS_DIR/%(name)s/report-%(time)s.json (newsbot.addon).
+NEWSBOT_REPORT_FILE = None
 
 # --- Distributed crawls (scrapy-redis): off unless NEWSBOT_REDIS_URL is set ------------------
 # The add-on switches the scheduler, duplicate filter, lease middleware and coordinator on;
 # see newsbot/distributed.py. All workers of one crawl use the same NEWSBOT_CRAWL_ID.
-ADDONS = {"newsbot.distributed.DistributedMode": 0}
-NEWSBOT_REDIS_URL = os.environ.get("NEWSBOT_REDIS_URL", "")
-NEWSBOT_CRAWL_ID = os.environ.get("NEWSBOT_CRAWL_ID", "default")
-NEWSBOT_REDIS_PREFIX = os.environ.get("NEWSBOT_REDIS_PREFIX", "newsbot")
+# NewsbotSettings first: the distributed add-on reads NEWSBOT_REDIS_URL from the environment too.
+ADDONS = {"newsbot.addon.NewsbotSettings": 0, "newsbot.distributed.DistributedMode": 10}
+NEWSBOT_REDIS_URL = ""
+NEWSBOT_CRAWL_ID = "default"
+NEWSBOT_REDIS_PREFIX = "newsbot"
 NEWSBOT_REDIS_HEARTBEAT_TTL = 30  # seconds without a heartbeat before a worker counts as dead
 NEWSBOT_REDIS_KEEP_FINGERPRINTS = False  # True: the next crawl under this id skips seen pages
 
@@ -195,7 +185,7 @@ SPIDER_CONTRACTS = {
 # a list's 15 links or one article, so 16 does the same work as the default 100 at a fraction
 # of the scheduling cost (measured by `make bench`).
 CONCURRENT_ITEMS = 16
-LOG_LEVEL = os.environ.get("NEWSBOT_LOG_LEVEL", "INFO")
+LOG_LEVEL = "INFO"  # NEWSBOT_LOG_LEVEL, when set, replaces it (newsbot.addon)
 # No dict of library versions at the top of every crawl log (`scrapy version -v` prints them).
 LOG_VERSIONS: list[str] = []
 # No interactive consoles on a crawler that runs unattended.
