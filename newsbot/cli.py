@@ -34,7 +34,6 @@ from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
-from zoneinfo import ZoneInfo
 
 from scrapy.settings import Settings
 
@@ -53,7 +52,7 @@ from newsbot.rejects import default_template as default_rejects_template
 from newsbot.report import build_report, human_duration
 from newsbot.runner import run_job
 from newsbot.sanitize import clean_item, printable
-from newsbot.sites import all_sites
+from newsbot.sites import site_timezone
 from newsbot.sites.base import ParseError
 from newsbot.storage import NoDatabase, default_database_url, open_existing_store
 from newsbot.storage.batches import save_batch
@@ -598,19 +597,13 @@ def _reject_record(
         ) from error
 
 
-def _site_zone(site: str) -> ZoneInfo:
-    """The zone a site prints its dates in: its module's, UTC for sites without one."""
-    known = {known.name: known for known in all_sites()}
-    return known[site].timezone if site in known else ZoneInfo("UTC")
-
-
 def _latest(store: SqlStore, args: argparse.Namespace) -> int:
     rows = latest_articles(store.engine, site=args.site, limit=args.limit)
     if args.json:
         _print_json(rows)
         return 0
     for row in rows:
-        zone = _site_zone(row["site"])
+        zone = site_timezone(row["site"])
         when = row["published_at"].astimezone(zone).strftime("%Y-%m-%d %H:%M %Z")
         authors = printable(", ".join(row["authors"])) or "-"
         print(f"{when}  {printable(row['article_id']):>14}  {printable(row['title'])}  ({authors})")
@@ -625,7 +618,7 @@ def _revisions(store: SqlStore, args: argparse.Namespace) -> int:
         _print_json(rows)
         return 0
     for row in rows:
-        zone = _site_zone(args.site)
+        zone = site_timezone(args.site)
         updated = row["updated_at"].astimezone(zone).isoformat() if row["updated_at"] else "-"
         print(
             f"revision {row['revision']}: crawled {row['crawled_at'].isoformat()}, "
@@ -638,7 +631,7 @@ def _rank_history(store: SqlStore, args: argparse.Namespace) -> int:
     histories = rank_history(store.engine, args.match, args.list_name, args.site)
     if not histories:
         raise CommandError(f"nothing in {args.list_name} matches {args.match!r}")
-    zone = _site_zone(args.site)
+    zone = site_timezone(args.site)
     if args.json:  # dates as in the feeds: ISO 8601 in the site's zone
         _print_json(
             [

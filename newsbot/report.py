@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from sqlalchemy import Engine
 
-from newsbot.sites import all_sites
+from newsbot.sites import site_timezone
 from newsbot.storage.queries import (
     CrawlHealth,
     RankTrajectory,
@@ -99,11 +99,6 @@ def _when(moment: datetime, zone: ZoneInfo | None = None) -> str:
     return moment.astimezone(zone or ZoneInfo("UTC")).strftime("%Y-%m-%d %H:%M %Z")
 
 
-def _site_zone(site: str) -> ZoneInfo:
-    known = {known.name: known for known in all_sites()}
-    return known[site].timezone if site in known else ZoneInfo("UTC")
-
-
 def _popular_sections(trajectories: list[RankTrajectory]) -> list[str]:
     parts = ["<h2>Most Popular: rank over time</h2>"]
     lists: dict[tuple[str, str], list[RankTrajectory]] = {}
@@ -112,7 +107,7 @@ def _popular_sections(trajectories: list[RankTrajectory]) -> list[str]:
     if not lists:
         parts.append("<p>No ranking list was captured in this period.</p>")
     for (site, list_name), lines in lists.items():
-        zone = _site_zone(site)
+        zone = site_timezone(site)
         chart_id = f"rank-chart-{site}-{list_name}"
         parts.append(f"<h3>{_escape(site)}: {_escape(list_name)}</h3>")
         parts.append(
@@ -237,7 +232,7 @@ def _latest_section(rows: list[dict[str, Any]]) -> list[str]:
                 parts.append("</ul>")
             current = key
             parts.append(f"<h3>{_escape(row['site'])}: {_escape(row['section'] or '-')}</h3><ul>")
-        when = _when(row["published_at"], _site_zone(row["site"]))
+        when = _when(row["published_at"], site_timezone(row["site"]))
         parts.append(
             f'<li>{_escape(when)} <a href="{_escape(_safe_link(row["url"]))}">'
             f"{_escape(row['title'])}</a></li>"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from newsbot.items import Article
 from newsbot.page import Page
@@ -24,6 +25,12 @@ def get_site(name: str) -> Site:
 def all_sites() -> list[Site]:
     """Every registered site."""
     return list(_SITES.values())
+
+
+def site_timezone(name: str) -> ZoneInfo:
+    """The zone a registered site prints its dates in; UTC for any other site name."""
+    site = _SITES.get(name)
+    return site.timezone if site is not None else ZoneInfo("UTC")
 
 
 def site_for_url(url: str) -> Site:
