@@ -515,14 +515,17 @@ def _replay_spool(store: SqlStore, args: argparse.Namespace) -> int:
         "NEWSBOT_SPOOL_DIR", f"{os.environ.get('NEWSBOT_EXPORTS_DIR', 'exports')}/spool"
     )
     rejects = RejectsBySite(args.rejects_file or default_rejects_template())
+    spool = Spool(directory)
     try:
-        files, items = Spool(directory).drain(
+        files, items = spool.drain(
             store,
             refuse=lambda refusal: rejects.write(refusal.item, [refusal.reason], [refusal.message]),
         )
     finally:
         rejects.close()
-    print(f"replayed {items} items from {files} spooled batch(es) in {directory}")
+    runs = spool.drain_runs(store)  # after the batches: a completed run has all its items
+    completed = f"; completed crawl run {', '.join(f'#{r}' for r in runs)}" if runs else ""
+    print(f"replayed {items} items from {files} spooled batch(es) in {directory}{completed}")
     if rejects.written:
         paths = ", ".join(str(r.path) for r in rejects.files.values())
         print(f"{rejects.written} item(s) refused by the database, written to {paths}")
