@@ -20,7 +20,8 @@ The database is ``--database-url``, else ``NEWSBOT_DATABASE_URL``, else the SQLi
 ``parse`` and ``fixture`` need no database. ``--database-url``, ``--json`` and ``--debug`` go
 before or after the command. Lookups (latest, revisions, rank-history, report, lost) never
 create a database. A failure is one line on stderr, ``newsbot COMMAND: what went wrong``, and exit
-status 1 (2 for a wrong command line); ``--debug`` shows the traceback instead.
+status 1 (2 for a wrong command line; 130, with ``interrupted``, for Ctrl-C); ``--debug`` shows
+the traceback instead.
 """
 
 from __future__ import annotations
@@ -75,6 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _dispatch(args)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print(f"newsbot {args.command}: interrupted", file=sys.stderr)
+        return 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
     except Exception as error:
         if args.debug:
             raise
