@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from newsbot.cli import main as newsbot
 from newsbot.extensions.crawl_run import CrawlRunRecorder
 from newsbot.pipelines.store import StorePipeline
-from newsbot.storage import open_store
+from newsbot.storage import CrawlRun, open_store
 from newsbot.storage.crawler import close_crawler_store
 from newsbot.storage.models import ArticleRow, CrawlRunRow
 from newsbot.storage.spool import Spool
@@ -167,3 +167,28 @@ def test_a_replay_that_died_after_storing_the_run_does_not_store_it_twice(
     assert "completed crawl run #1" in out  # the same row, completed with the same values
     assert run_rows(database_url) == (rows, 5)
     assert list(spool_dir.iterdir()) == []
+
+
+def test_run_records_left_by_a_writer_that_died_are_kept_whole_or_dropped(tmp_path):
+    spool = Spool(tmp_path)
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
+    run = CrawlRun(
+        crawl_uuid="d" * 32,
+        spider="koreaherald",
+        arguments={},
+        started_at=datetime(2026, 11, 30, 10, 0, tzinfo=UTC),
+        finished_at=datetime(2026, 11, 30, 10, 5, tzinfo=UTC),
+        finish_reason="finished",
+        stats={"item_scraped_count": 1},
+        run_id=7,
+    )
+    whole = spool.write_run(run)
+    whole.rename(whole.with_name(f"{whole.name}.tmp-{dead}"))  # died before its rename
+    cut = spool.write_run(run)
+    content = cut.read_text(encoding="utf-8")
+    cut.unlink()
+    cut.with_name(f"{cut.name}.tmp-{dead}").write_text(content[:40], encoding="utf-8")
+    spool.recover()
+    assert spool.run_files() == [whole]
+    assert sorted(path.name for path in tmp_path.iterdir()) == [whole.name]
