@@ -20,7 +20,8 @@ The database is ``--database-url``, else ``NEWSBOT_DATABASE_URL``, else the SQLi
 ``parse`` and ``fixture`` need no database. ``--database-url``, ``--json`` and ``--debug`` go
 before or after the command. Lookups (latest, revisions, rank-history, report, lost) never
 create a database. A failure is one line on stderr, ``newsbot COMMAND: what went wrong``, and exit
-status 1 (2 for a wrong command line); ``--debug`` shows the traceback instead.
+status 1 (2 for a wrong command line; 130, with ``interrupted``, for Ctrl-C); ``--debug`` shows
+the traceback instead.
 """
 
 from __future__ import annotations
@@ -75,6 +76,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return _dispatch(args)
+    except KeyboardInterrupt:
+        if args.debug:
+            raise
+        print(f"newsbot {args.command}: interrupted", file=sys.stderr)
+        return 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
     except Exception as error:
         if args.debug:
             raise
@@ -515,14 +521,17 @@ def _replay_spool(store: SqlStore, args: argparse.Namespace) -> int:
         "NEWSBOT_SPOOL_DIR", f"{os.environ.get('NEWSBOT_EXPORTS_DIR', 'exports')}/spool"
     )
     rejects = RejectsBySite(args.rejects_file or default_rejects_template())
+    spool = Spool(directory)
     try:
-        files, items = Spool(directory).drain(
+        files, items = spool.drain(
             store,
             refuse=lambda refusal: rejects.write(refusal.item, [refusal.reason], [refusal.message]),
         )
     finally:
         rejects.close()
-    print(f"replayed {items} items from {files} spooled batch(es) in {directory}")
+    runs = spool.drain_runs(store)  # after the batches: a completed run has all its items
+    completed = f"; completed crawl run {', '.join(f'#{r}' for r in runs)}" if runs else ""
+    print(f"replayed {items} items from {files} spooled batch(es) in {directory}{completed}")
     if rejects.written:
         paths = ", ".join(str(r.path) for r in rejects.files.values())
         print(f"{rejects.written} item(s) refused by the database, written to {paths}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -250,3 +251,33 @@ def test_a_headline_that_was_never_ranked(tmp_path, capsys):
     assert newsbot(["--database-url", url, "rank-history", "Nobody"]) == 1
     line = one_line(capsys.readouterr().err, "rank-history")
     assert line == "newsbot rank-history: nothing in most_popular matches 'Nobody'"
+
+
+def test_ctrl_c_during_a_lookup_is_one_line_and_exit_130(tmp_path):
+    # A "PostgreSQL server" that accepts the connection and never answers: the lookup waits
+    # on it until it is interrupted, as it would on a database that hangs.
+    silent = socket.create_server(("127.0.0.1", 0))
+    port = silent.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSBOT_")}
+    env["PYTHONPATH"] = str(ROOT)
+    url = f"postgresql+psycopg://postgres@127.0.0.1:{port}/test"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsbot", "latest", "--database-url", url],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        silent.settimeout(30)
+        connection, _ = silent.accept()  # the lookup is now waiting for the server
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=30)
+        connection.close()
+    finally:
+        process.kill()
+        silent.close()
+    assert process.returncode == 130
+    assert stdout == ""
+    assert stderr == "newsbot latest: interrupted\n"

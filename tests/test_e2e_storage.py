@@ -3,6 +3,9 @@ become revisions, and a database outage mid-crawl loses and duplicates nothing."
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 
 import pytest
@@ -19,7 +22,7 @@ from newsbot.storage.models import (
     PopularSnapshotRow,
 )
 from newsbot.storage.spool import Spool
-from tests.crawling import assert_clean, crawl, finish_crawl, start_crawl
+from tests.crawling import REPO, assert_clean, crawl, finish_crawl, start_crawl
 from tests.databases import postgres_database
 from tests.tcpproxy import TcpProxy
 
@@ -157,6 +160,85 @@ def test_database_outage_mid_crawl_loses_and_duplicates_nothing(replica_1000, tm
             assert store.known_article_ids("koreaherald", corpus.by_id) == set(corpus.by_id)
             store.close()
             assert len(result.articles) == len(corpus.articles)  # the feed got everything too
+    finally:
+        proxy.close()
+
+
+def replay_spool(database_url: str, spool_dir) -> str:
+    """``newsbot replay-spool`` as an operator runs it; its output line."""
+    done = subprocess.run(
+        [sys.executable, "-m", "newsbot", "--database-url", database_url,
+         "replay-spool", "--spool-dir", str(spool_dir)],
+        cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_a_crawl_without_its_database_is_recorded_by_replay_spool(replica, database_url, tmp_path):
+    corpus = replica.replica.corpus
+    closed = TcpProxy("127.0.0.1", 5432)
+    closed.cut()  # down from the start: no run row, every batch spooled
+    dead_url = f"postgresql+psycopg://postgres@127.0.0.1:{closed.port}/test"
+    result = crawl(replica, tmp_path, "-a", "pages=100", database_url=dead_url)
+    assert result.returncode == 0, result.log[-3000:]
+    assert result.stats["newsbot/store/run_not_recorded"] == 1
+    spool = Spool(tmp_path / "spool")
+    assert len(spool.run_files()) == 1
+
+    out = replay_spool(database_url, spool.directory)
+    assert f"replayed {len(corpus.articles) + 10} items" in out
+    assert out.rstrip().endswith("; completed crawl run #1")
+    counts = table_counts(database_url)
+    assert counts["articles"] == len(corpus.articles)
+    assert counts["crawl_runs"] == 1
+    assert "completed" not in replay_spool(database_url, spool.directory)
+    assert table_counts(database_url) == counts
+    store = open_store(database_url)
+    with store.engine.connect() as connection:
+        run = connection.execute(select(CrawlRunRow)).mappings().one()
+    store.close()
+    assert run["finish_reason"] == "finished"
+    assert run["arguments"]["pages"] == "100"
+    assert run["stats"]["item_scraped_count"] == result.stats["item_scraped_count"]
+    assert run["started_at"] < run["finished_at"]
+
+
+def test_a_crawl_whose_database_went_away_for_good_is_completed_by_replay_spool(
+    replica_1000, tmp_path
+):
+    proxy = TcpProxy("127.0.0.1", 5432)
+    try:
+        with postgres_database() as url:
+            migrated = open_store(url)
+            ensure_schema(migrated.engine, auto_migrate=True)  # so the test can count rows
+            migrated.close()
+            via_proxy = url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+            process = start_crawl(
+                replica_1000, tmp_path, "-a", "pages=100",
+                "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=4", "-s", "DOWNLOAD_DELAY=0.01",
+                "-s", "NEWSBOT_STORE_BATCH_SIZE=20",
+                database_url=via_proxy,
+            )  # fmt: skip
+            assert _wait_for(lambda: table_counts(url)["articles"] >= 100, process)
+            proxy.cut()  # and it does not come back before the crawl ends
+            result = finish_crawl(process, tmp_path)
+            assert result.returncode == 0, result.log[-3000:]
+            store = open_store(url)
+            with store.engine.connect() as connection:
+                [started] = connection.execute(select(CrawlRunRow)).mappings().all()
+            assert started["finished_at"] is None  # what the crawl leaves behind
+
+            out = replay_spool(url, tmp_path / "spool")
+            assert out.rstrip().endswith(f"; completed crawl run #{started['id']}")
+            with store.engine.connect() as connection:
+                [run] = connection.execute(select(CrawlRunRow)).mappings().all()
+            store.close()
+            assert run["id"] == started["id"]
+            assert run["finish_reason"] == "finished"
+            assert run["stats"]["item_scraped_count"] == result.stats["item_scraped_count"]
+            assert table_counts(url)["articles"] == len(replica_1000.replica.corpus.articles)
     finally:
         proxy.close()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import create_engine, inspect, text
 
 from newsbot.storage.migrate import current_revision, downgrade, head_revision, upgrade
 from newsbot.storage.models import Base
@@ -38,3 +38,26 @@ def test_migrate_command(database_url, capsys):
     assert f"database at {head_revision()} (was empty)" in capsys.readouterr().out
     assert main(["--database-url", database_url, "migrate"]) == 0
     assert f"(was {head_revision()})" in capsys.readouterr().out
+
+
+def test_crawl_runs_gain_their_crawl_uuid_keeping_older_rows(database_url):
+    engine = create_engine(database_url)
+    try:
+        upgrade(engine, "0003")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO crawl_runs (spider, arguments, started_at) "
+                    "VALUES ('koreaherald', '{}', '2026-11-30 10:00:00+00:00')"
+                )
+            )
+        upgrade(engine)
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT id, crawl_uuid FROM crawl_runs")).all() == [
+                (1, None)
+            ]
+        downgrade(engine, "0003")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM crawl_runs")).scalar_one() == 1
+    finally:
+        engine.dispose()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from newsbot.storage import open_store
+from newsbot.storage import CrawlRun, open_store
 from newsbot.storage.migrate import SchemaOutdated, current_revision, ensure_schema, head_revision
 from newsbot.storage.models import (
     ArticleRevisionRow,
@@ -257,3 +257,44 @@ def test_an_unreachable_database_stops_the_batch_and_keeps_it_whole(tmp_path):
     assert outcome.refused == []  # nothing is blamed on the data while the database is away
     assert outcome.unsaved_articles == articles
     assert outcome.unsaved_ranks == ranks
+
+
+def _finished_run(crawl_uuid: str, reason: str = "finished") -> CrawlRun:
+    return CrawlRun(
+        crawl_uuid=crawl_uuid,
+        spider="koreaherald",
+        arguments={"pages": "2"},
+        started_at=datetime(2026, 11, 30, 10, 0, tzinfo=UTC),
+        finished_at=datetime(2026, 11, 30, 10, 5, tzinfo=UTC),
+        finish_reason=reason,
+        stats={"item_scraped_count": 3},
+    )
+
+
+def test_complete_run_inserts_a_run_whose_start_was_not_recorded_once(store):
+    run = _finished_run("a" * 32)
+    run_id = store.complete_run(run)
+    assert store.complete_run(run) == run_id  # replayed again: the same row
+    with store.engine.connect() as connection:
+        rows = connection.execute(select(CrawlRunRow)).mappings().all()
+    assert len(rows) == 1
+    assert rows[0]["id"] == run_id
+    assert rows[0]["crawl_uuid"] == "a" * 32
+    assert rows[0]["started_at"] == run.started_at
+    assert rows[0]["finished_at"] == run.finished_at
+    assert rows[0]["finish_reason"] == "finished"
+    assert rows[0]["stats"] == {"item_scraped_count": 3}
+
+
+def test_complete_run_completes_the_row_its_start_recorded(store):
+    other = store.start_run("koreaherald", {}, crawl_uuid="b" * 32)
+    run_id = store.start_run(
+        "koreaherald", {"pages": "2"}, crawl_uuid="c" * 32, started_at=_finished_run("").started_at
+    )
+    assert store.complete_run(_finished_run("c" * 32, "shutdown")) == run_id
+    with store.engine.connect() as connection:
+        rows = {row["id"]: row for row in connection.execute(select(CrawlRunRow)).mappings()}
+    assert set(rows) == {other, run_id}
+    assert rows[run_id]["finish_reason"] == "shutdown"
+    assert rows[run_id]["finished_at"] == datetime(2026, 11, 30, 10, 5, tzinfo=UTC)
+    assert rows[other]["finished_at"] is None

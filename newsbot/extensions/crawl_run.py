@@ -6,13 +6,18 @@ import asyncio
 import json
 import logging
 import os
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.settings import SETTINGS_PRIORITIES
 
+from newsbot.storage import CrawlRun
 from newsbot.storage.crawler import close_crawler_store, crawler_store
+from newsbot.storage.spool import Spool
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -46,11 +51,19 @@ def scrapy_tool(crawler: Crawler) -> str | None:
 
 
 class CrawlRunRecorder:
-    """Open the crawl's store, note the run, and close the store when the crawl ends."""
+    """Open the crawl's store, note the run, and close the store when the crawl ends.
+
+    A run the database cannot take at its end (it went away, or was away from the start) is
+    spooled as a run record, next to the crawl's spooled batches; ``newsbot replay-spool``
+    (or the next crawl) stores the batches, then completes the run's row.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.run_id: int | None = None
+        self.crawl_uuid: str | None = None  # None: no crawl run is recorded
+        self.started_at: datetime | None = None
+        self.arguments: dict[str, Any] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlRunRecorder:
@@ -72,31 +85,67 @@ class CrawlRunRecorder:
         if tool is not None:
             logger.debug("scrapy %s: no crawl run recorded", tool)
             return
-        arguments = dict(getattr(spider, "arguments", {}))
-        await asyncio.to_thread(self._start, spider.name, arguments)
+        self.crawl_uuid = uuid.uuid4().hex
+        self.started_at = datetime.now(UTC)
+        self.arguments = dict(getattr(spider, "arguments", {}))
+        await asyncio.to_thread(self._start, spider.name)
 
     async def spider_closed(self, spider: Spider, reason: str) -> None:
         """Complete the run row with the finish reason and the final stats."""
+        if self.crawl_uuid is None or self.started_at is None:
+            await asyncio.to_thread(close_crawler_store, self.crawler)
+            return
         assert self.crawler.stats is not None  # noqa: S101 - a running crawl has stats
         stats = json.loads(json.dumps(self.crawler.stats.get_stats(), default=str))
-        await asyncio.to_thread(self._finish, reason, stats)
+        run = CrawlRun(
+            crawl_uuid=self.crawl_uuid,
+            spider=spider.name,
+            arguments=self.arguments,
+            started_at=self.started_at,
+            finished_at=datetime.now(UTC),
+            finish_reason=reason,
+            stats=stats,
+            run_id=self.run_id,
+        )
+        await asyncio.to_thread(self._finish, run)
 
-    def _start(self, spider: str, arguments: dict[str, Any]) -> None:
+    def _start(self, spider: str) -> None:
         store = crawler_store(self.crawler)
         assert store is not None  # noqa: S101 - NotConfigured otherwise
         try:
-            self.run_id = store.start_run(spider, arguments)
+            self.run_id = store.start_run(
+                spider, self.arguments, crawl_uuid=self.crawl_uuid, started_at=self.started_at
+            )
         except Exception as error:  # a crawl runs without its run row
             logger.warning("Crawl run not recorded, database unavailable: %s", error)
             assert self.crawler.stats is not None  # noqa: S101
             self.crawler.stats.inc_value("newsbot/store/run_not_recorded")
 
-    def _finish(self, reason: str, stats: dict[str, Any]) -> None:
+    def _finish(self, run: CrawlRun) -> None:
+        # Inserts the row too when its start could not be recorded but the database is back.
         store = crawler_store(self.crawler)
         try:
-            if store is not None and self.run_id is not None:
-                store.finish_run(self.run_id, reason, stats)
-        except Exception as error:  # the crawl is over; say so and go on
-            logger.warning("Crawl run %s not completed in the database: %s", self.run_id, error)
+            if store is not None:
+                store.complete_run(run)
+        except Exception as error:  # the crawl is over: its run waits in the spool
+            self._spool(run, error)
         finally:
             close_crawler_store(self.crawler)
+
+    def _spool(self, run: CrawlRun, error: Exception) -> None:
+        directory = self.crawler.settings.get("NEWSBOT_SPOOL_DIR")
+        assert self.crawler.stats is not None  # noqa: S101
+        try:
+            path = Spool(Path(directory)).write_run(run)
+        except Exception as spool_error:
+            logger.error(
+                "Crawl run %s not completed in the database (%s) nor spooled (%s)",
+                run.run_id or run.crawl_uuid, error, spool_error,
+            )  # fmt: skip
+            return
+        self.crawler.stats.inc_value("newsbot/spool/runs")
+        logger.warning(
+            "Crawl run %s not completed in the database (%s); its record waits in %s, "
+            "stored by the next crawl, or now with: newsbot replay-spool --spool-dir %s",
+            run.run_id or run.crawl_uuid, error, path, directory,
+        )  # fmt: skip

@@ -205,10 +205,12 @@ class StorePipeline:
         )
 
     def _drain_spool(self) -> None:
-        if self.store is None or not self.spool.files():
+        if self.store is None or not (self.spool.files() or self.spool.run_files()):
             return
         try:
             files, items = self.spool.drain(self.store, refuse=self._refuse)
+            # Runs of earlier crawls, after their batches; this crawl's own is still going.
+            runs = self.spool.drain_runs(self.store)
         except Exception as error:  # the files stay for later
             if is_connectivity_error(error):
                 logger.info("Spool not replayed yet: %s", error)  # still down
@@ -218,6 +220,8 @@ class StorePipeline:
             return
         self.stats.inc_value("newsbot/spool/replayed_batches", files)
         self.stats.inc_value("newsbot/spool/replayed_items", items)
+        if runs:
+            self.stats.inc_value("newsbot/spool/replayed_runs", len(runs))
 
 
 def _settle(batch: asyncio.Future[None], written: Future[None]) -> None:

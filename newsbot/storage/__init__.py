@@ -44,6 +44,24 @@ class LostArticle:
     given_up: bool
 
 
+@dataclass
+class CrawlRun:
+    """A crawl's run record: what its ``crawl_runs`` row holds once the crawl is over.
+
+    ``crawl_uuid`` names the crawl for good; ``run_id`` is its row's id, when its start could
+    be recorded.
+    """
+
+    crawl_uuid: str
+    spider: str
+    arguments: dict[str, Any]
+    started_at: datetime
+    finished_at: datetime
+    finish_reason: str
+    stats: dict[str, Any]
+    run_id: int | None = None
+
+
 class Store(Protocol):
     """Where items end up. Writes are idempotent: saving the same items twice changes nothing."""
 
@@ -56,11 +74,23 @@ class Store(Protocol):
     def known_article_ids(self, site: str, article_ids: Iterable[str]) -> set[str]:
         """Which of ``article_ids`` are already stored for ``site``."""
 
-    def start_run(self, spider: str, arguments: dict[str, Any]) -> int:
+    def start_run(
+        self,
+        spider: str,
+        arguments: dict[str, Any],
+        crawl_uuid: str | None = None,
+        started_at: datetime | None = None,
+    ) -> int:
         """Record a crawl's start; returns its run id."""
 
     def finish_run(self, run_id: int, finish_reason: str, stats: dict[str, Any]) -> None:
         """Record a crawl's end and final stats."""
+
+    def complete_run(self, run: CrawlRun) -> int:
+        """Complete the row of ``run.crawl_uuid`` (inserted if its start was never recorded).
+
+        The same record stored again changes nothing. Returns the run id.
+        """
 
     def close(self) -> None:
         """Release connections."""

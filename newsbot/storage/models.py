@@ -146,8 +146,11 @@ class CrawlRunRow(Base):
     """One crawl: what was asked, when it ran, how it ended and its final stats."""
 
     __tablename__ = "crawl_runs"
+    # Key of a run record replayed from the spool: completed once however often it is replayed.
+    __table_args__ = (UniqueConstraint("crawl_uuid"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    crawl_uuid: Mapped[str | None] = mapped_column(String(32))
     spider: Mapped[str] = mapped_column(String(64))
     arguments: Mapped[dict[str, Any]] = mapped_column(Json)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -9,6 +9,11 @@ and deletes it only after the database committed them: a replay that fails part-
 what is left to be replayed again, without duplicates. Files claimed by a process that died
 are taken back; a file that cannot be read at all is set aside as ``*.broken``, with an error
 in the log, rather than block every later replay.
+
+A crawl that could not record its run in the database (its start, its end, or both) spools
+its run record too, as a ``run-….json`` file: replayed after the batches, it completes (or
+inserts) the crawl's ``crawl_runs`` row, keyed by the crawl's uuid, so a record replayed
+twice, or by a replay that died before deleting it, still makes one row.
 """
 
 from __future__ import annotations
@@ -19,21 +24,25 @@ import os
 import re
 import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from newsbot.items import Article, PopularRank
 from newsbot.pids import alive
 from newsbot.sanitize import clean_item
-from newsbot.storage import Store
+from newsbot.storage import CrawlRun, Store
 from newsbot.storage.batches import BatchOutcome, Refusal, save_batch
 from newsbot.storage.serialize import dumps, item_from_dict, item_to_dict
 
 logger = logging.getLogger(__name__)
 
 SUFFIX = ".jsonl"
-# batch-….jsonl.replaying-<pid> (claimed by a replay), batch-….jsonl.tmp-<pid> (being written)
-_CLAIMED = re.compile(r"^(batch-.+\.jsonl)\.(replaying|tmp)-(\d+)$")
+RUN_SUFFIX = ".json"
+# batch-….jsonl.replaying-<pid> (claimed by a replay), batch-….jsonl.tmp-<pid> (being written);
+# the same for run-….json
+_CLAIMED = re.compile(r"^(batch-.+\.jsonl|run-.+\.json)\.(replaying|tmp)-(\d+)$")
 
 
 class Spool:
@@ -44,10 +53,14 @@ class Spool:
 
     def write(self, articles: Sequence[Article], ranks: Sequence[PopularRank]) -> Path:
         """Persist a batch durably; returns its file. Raises, leaving nothing, if it cannot."""
-        self.directory.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        final = self.directory / f"batch-{stamp}-{uuid.uuid4().hex[:8]}{SUFFIX}"
+        final = self._new_file("batch", SUFFIX)
         _write_atomically(final, [*articles, *ranks])
+        return final
+
+    def write_run(self, run: CrawlRun) -> Path:
+        """Persist a crawl's run record durably; returns its file."""
+        final = self._new_file("run", RUN_SUFFIX)
+        _write_text_atomically(final, dumps(_run_to_dict(run)) + "\n")
         return final
 
     def files(self) -> list[Path]:
@@ -55,6 +68,50 @@ class Spool:
         if not self.directory.is_dir():
             return []
         return sorted(self.directory.glob(f"batch-*{SUFFIX}"))
+
+    def run_files(self) -> list[Path]:
+        """Spooled run records, oldest first."""
+        if not self.directory.is_dir():
+            return []
+        return sorted(self.directory.glob(f"run-*{RUN_SUFFIX}"))
+
+    def drain_runs(self, store: Store) -> list[int]:
+        """Complete the crawl run of every spooled run record; returns their run ids.
+
+        Meant after :meth:`drain`, so that a run is completed once its batches are stored.
+        When the database is unreachable, stops, keeping the record and later ones, and raises.
+        """
+        self.recover()
+        completed: list[int] = []
+        for path in self.run_files():
+            claimed = path.with_name(f"{path.name}.replaying-{os.getpid()}")
+            try:
+                path.rename(claimed)
+            except FileNotFoundError:
+                continue  # another process claimed it
+            try:
+                run = _read_run(claimed)
+            except (ValueError, KeyError, TypeError) as error:
+                aside = path.with_name(f"{path.name}.broken")
+                claimed.rename(aside)
+                logger.error(
+                    "Spooled run record %s cannot be read (%r); moved to %s", path, error, aside
+                )
+                continue
+            try:
+                run_id = store.complete_run(run)
+            except BaseException:
+                claimed.rename(path)
+                raise
+            claimed.unlink()
+            completed.append(run_id)
+            logger.info("Completed crawl run #%d from %s", run_id, path.name)
+        return completed
+
+    def _new_file(self, kind: str, suffix: str) -> Path:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+        return self.directory / f"{kind}-{stamp}-{uuid.uuid4().hex[:8]}{suffix}"
 
     def drain(self, store: Store, refuse: Callable[[Refusal], None]) -> tuple[int, int]:
         """Store every spooled batch, oldest first; returns (files, items) replayed.
@@ -105,6 +162,8 @@ class Spool:
             if match.group(2) == "replaying":
                 logger.warning("Taking back %s from a replay that did not finish", original.name)
                 path.rename(original)
+            elif original.name.startswith("run-"):
+                _salvage_run(path, original)
             else:
                 _salvage(path, original)
 
@@ -148,12 +207,15 @@ def _read(path: Path, partial: bool = False) -> list[Article | PopularRank]:
 
 
 def _write_atomically(final: Path, items: Sequence[Article | PopularRank]) -> None:
+    lines = (dumps({"type": type(item).__name__, "item": item_to_dict(item)}) for item in items)
+    _write_text_atomically(final, "".join(line + "\n" for line in lines))
+
+
+def _write_text_atomically(final: Path, text: str) -> None:
     temporary = final.with_name(f"{final.name}.tmp-{os.getpid()}")
     try:
         with temporary.open("w", encoding="utf-8") as handle:
-            for item in items:
-                record = {"type": type(item).__name__, "item": item_to_dict(item)}
-                handle.write(dumps(record) + "\n")
+            handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
         temporary.replace(final)
@@ -180,6 +242,33 @@ def _salvage(temporary: Path, final: Path) -> None:
         logger.warning("Recovered %d items from %s, left by a writer that died", len(items), final)
         _write_atomically(final, items)
     temporary.unlink()
+
+
+def _salvage_run(temporary: Path, final: Path) -> None:
+    """A run record whose writer died: kept if it was written whole, else dropped."""
+    try:
+        _read_run(temporary)
+    except (ValueError, KeyError, TypeError):
+        logger.warning("Dropping %s, a run record its writer left unfinished", temporary.name)
+        temporary.unlink()
+        return
+    temporary.replace(final)
+
+
+def _run_to_dict(run: CrawlRun) -> dict[str, Any]:
+    record = asdict(run)
+    record["started_at"] = run.started_at.isoformat()
+    record["finished_at"] = run.finished_at.isoformat()
+    return {"type": "CrawlRun", **record}
+
+
+def _read_run(path: Path) -> CrawlRun:
+    record = json.loads(path.read_text(encoding="utf-8", errors="surrogateescape"))
+    if record.pop("type") != "CrawlRun":
+        raise ValueError("not a crawl run record")
+    record["started_at"] = datetime.fromisoformat(record["started_at"])
+    record["finished_at"] = datetime.fromisoformat(record["finished_at"])
+    return CrawlRun(**record)
 
 
 def _alive(pid: int) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from newsbot.items import Article, PopularRank
-from newsbot.storage import LostArticle, SaveResult
+from newsbot.storage import CrawlRun, LostArticle, SaveResult
 from newsbot.storage.migrate import ensure_schema
 from newsbot.storage.models import (
     ArticleRevisionRow,
@@ -203,13 +203,24 @@ class SqlStore:
             )
             return set(found.scalars())
 
-    def start_run(self, spider: str, arguments: dict[str, Any]) -> int:
+    def start_run(
+        self,
+        spider: str,
+        arguments: dict[str, Any],
+        crawl_uuid: str | None = None,
+        started_at: datetime | None = None,
+    ) -> int:
         """Record a crawl's start."""
         self._ready()
         with self.engine.begin() as connection:
             inserted = connection.execute(
                 runs.insert()
-                .values(spider=spider, arguments=arguments, started_at=datetime.now(UTC))
+                .values(
+                    spider=spider,
+                    arguments=arguments,
+                    started_at=started_at or datetime.now(UTC),
+                    crawl_uuid=crawl_uuid,
+                )
                 .returning(runs.c.id)
             )
             return int(inserted.scalar_one())
@@ -223,6 +234,33 @@ class SqlStore:
                 .where(runs.c.id == run_id)
                 .values(finished_at=datetime.now(UTC), finish_reason=finish_reason, stats=stats)
             )
+
+    def complete_run(self, run: CrawlRun) -> int:
+        """Complete (or insert) the row of ``run.crawl_uuid``.
+
+        One upsert: replaying the same record again, or after a replay that died, leaves one
+        row with the same values.
+        """
+        self._ready()
+        insert = self._insert(runs).values(
+            crawl_uuid=run.crawl_uuid,
+            spider=run.spider,
+            arguments=run.arguments,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+            finish_reason=run.finish_reason,
+            stats=run.stats,
+        )
+        upsert = insert.on_conflict_do_update(
+            index_elements=["crawl_uuid"],
+            set_={
+                "finished_at": insert.excluded.finished_at,
+                "finish_reason": insert.excluded.finish_reason,
+                "stats": insert.excluded.stats,
+            },
+        ).returning(runs.c.id)
+        with self.engine.begin() as connection:
+            return int(connection.execute(upsert).scalar_one())
 
     def close(self) -> None:
         """Release pooled connections."""
