@@ -112,8 +112,11 @@ def test_since_and_stored_articles_apply_to_feed_entries(tmp_path):
             "-a", "since=2025-11-15", "-a", "popular=skip", database_url=url,
         )  # fmt: skip
     # Lists: 1, 2 (national page 1), 3 (Nov. 14: too old), 4, 5 (Nov. 12: too old).
-    # Feed: 1 (stored), 4, 6 (13 Nov: too old), 2. Stored 1 is skipped wherever it shows.
-    assert set(article_requests(site)) == {"10000002", "10000004"}
+    # Feed: 1 (stored), 4, 6 (13 Nov: too old), 2. Stored 1 is skipped wherever it shows,
+    # and re-read once, as the national list's canary (parsed, not stored).
+    assert set(article_requests(site)) == {"10000002", "10000004", "10000001"}
+    assert article_requests(site)["10000001"] == 1
+    assert stats["newsbot/canary/requested"] == stats["newsbot/canary/parsed"] == 1
     assert stats["newsbot/feeds/older_than_since"] == 1
     assert stats["newsbot/teasers/older_than_since"] == 2
     # Stored 1 shows in the national list, the "Trending" list and the feed.
