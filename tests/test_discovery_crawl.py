@@ -123,6 +123,30 @@ def test_since_and_stored_articles_apply_to_feed_entries(tmp_path):
     assert stats["newsbot/articles/skipped_known"] == 3
 
 
+def test_with_feeds_only_stored_feed_entries_are_the_canaries(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    store = open_store(url)
+    stored = [
+        factories.article(article_id=i, url=f"https://www.koreaherald.com/article/{i}")
+        for i in ("10000001", "10000006")
+    ]
+    store.save_articles(stored)
+    store.close()
+    with serving_site(redesigned_herald()) as site:
+        stats, _, _ = run(
+            "koreaherald", site.base_url, tmp_path / "crawl",
+            "-a", "discover=feeds", "-a", "popular=skip", database_url=url,
+        )  # fmt: skip
+    # The feed lists 1, 2, 4 and 6: 2 and 4 are new, 1 and 6 stored, and re-read once each.
+    requested = article_requests(site)
+    assert requested == {"10000001": 1, "10000002": 1, "10000004": 1, "10000006": 1}
+    assert stats["newsbot/canary/requested"] == stats["newsbot/canary/parsed"] == 2
+    assert stats["newsbot/saved/Article/new"] == 2
+    store = open_store(url)
+    assert store.known_article_ids("koreaherald", list(requested)) == set(requested)
+    store.close()
+
+
 def test_sections_filter_feed_entries_and_a_lost_feed_is_counted(tmp_path):
     site = redesigned_herald()
     # The homepage also advertises a feed it does not serve: the site says it is there.
