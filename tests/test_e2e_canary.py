@@ -13,12 +13,13 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from newsbot.replica.server import serving
+from newsbot.replica.server import Response, serving
 from newsbot.storage import open_store
 from newsbot.storage.models import (
     ArticleRevisionRow,
     ArticleRow,
     CrawlRunRow,
+    LostArticleRow,
     PopularRankRow,
     PopularSnapshotRow,
 )
@@ -31,7 +32,14 @@ ARTICLES = 300
 SECTIONS = ("National", "Business")
 SMALL = ("-a", f"sections={','.join(SECTIONS)}", "-a", "pages=2")
 CANARIES = 3  # NEWSBOT_CANARY_PER_SECTION's default
-MODELS = (ArticleRow, ArticleRevisionRow, PopularSnapshotRow, PopularRankRow, CrawlRunRow)
+MODELS = (
+    ArticleRow,
+    ArticleRevisionRow,
+    PopularSnapshotRow,
+    PopularRankRow,
+    CrawlRunRow,
+    LostArticleRow,
+)
 ARTICLE_FETCHED = re.compile(r"Crawled \(200\) <GET [^>]*view\.php\?ud=(\d+)>")
 
 
@@ -148,3 +156,29 @@ def test_no_canary_with_refresh(stored, tmp_path):
     assert_clean(result)
     assert not [key for key in result.stats if key.startswith("newsbot/canary/")]
     assert result.stats["newsbot/saved/Article/unchanged"] == len(result.articles) > 0
+
+
+def test_a_canary_the_site_removed_is_counted_not_lost(stored, tmp_path, monkeypatch):
+    url, server, _ = stored
+    replica = server.replica
+    removed = replica.corpus.in_section(SECTIONS[0])[0].article_id
+    serve = replica.handle
+
+    def without_removed(target: str) -> Response:
+        if target.endswith(f"ud={removed}"):
+            return Response(404, b"<html><body>Not Found</body></html>")
+        return serve(target)
+
+    monkeypatch.setattr(replica, "handle", without_removed)
+    result = crawl(server, tmp_path, *SMALL, database_url=url)
+    assert result.stats["newsbot/canary/lost/http_404"] == 1
+    assert result.stats["newsbot/canary/parsed"] == len(SECTIONS) * CANARIES - 1
+    # The article is stored: its page gone is not a lost page, nor one to fetch again.
+    assert not [key for key in result.stats if key.startswith("newsbot/lost")]
+    assert table_counts(url)["lost_articles"] == 0
+    assert result.stats["newsbot/monitors/status"] == "passed"
+    assert (
+        f"Canary {server.base_url}/view.php?ud={removed} (a stored article) not re-read: "
+        "http_404" in result.log
+    )
+    assert "re-read as canaries, 1 lost)" in result.log
