@@ -9,6 +9,11 @@ entry of the ``newsbot/lost_pages`` list. A lost article is also remembered in t
 so that the next crawls fetch it again until it is stored or given up.
 
 Pages robots.txt forbids are not losses: they are counted as ``newsbot/skipped/robots``.
+
+A canary (a stored article re-read to judge the parsers, see ``NEWSBOT_CANARY_PER_SECTION``)
+that fails is not a lost page either: the article is stored already, and a 404 may only mean
+the site removed it. It is counted as ``newsbot/canary/lost/<reason>`` and logged as a
+WARNING, never listed, judged by the Lost pages monitor, or fetched again by later crawls.
 """
 
 from __future__ import annotations
@@ -52,6 +57,7 @@ KIND = "newsbot_kind"  # Request.meta key: one of KINDS
 KINDS = ("home", "list", "article", "feed")
 ARTICLE_ID = "newsbot_article_id"  # Request.meta key of article requests
 SECTION = "newsbot_section"  # Request.meta key: the section an article was listed in
+CANARY = "newsbot_canary"  # Request.meta key: a stored article re-read only to be judged
 LISTED_MAX = 1000  # entries kept in newsbot/lost_pages
 DEFAULT_MAX_ATTEMPTS = 3
 ROBOTS = "robots"  # not a loss: counted as skipped
@@ -174,13 +180,22 @@ class LostPages:
         """Count, log and list one lost page; remember it in the store if it is an article."""
         kind = kind_of(request)
         url = wanted_url(request)
+        if isinstance(detail, bytes):
+            detail = detail.decode("latin-1")
+        if request.meta.get(CANARY):
+            self.stats.inc_value(f"newsbot/canary/lost/{reason}")
+            logger.warning(
+                "Canary %s (a stored article) not re-read: %s%s",
+                url,
+                reason,
+                f" ({detail})" if detail else "",
+            )
+            return
         self.stats.inc_value(f"newsbot/lost/{kind}/{reason}")
         listed = self.stats.get_value("newsbot/lost_pages") or []
         if len(listed) < LISTED_MAX:
             listed.append({"url": url, "kind": kind, "reason": reason})
         self.stats.set_value("newsbot/lost_pages", listed)
-        if isinstance(detail, bytes):
-            detail = detail.decode("latin-1")
         if url != request.url:
             detail = f"redirected to {request.url}; {detail}".rstrip("; ")
         suffix = f" ({detail})" if detail else ""

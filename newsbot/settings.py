@@ -47,6 +47,9 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {"newsbot.callback_errors.CallbackErrors": 25}
 # Lost articles are retried first by the next crawls, then given up after this many losses.
 NEWSBOT_LOST_MAX_ATTEMPTS = 3
+# Stored articles re-read per section list by every crawl (canaries), so that the monitors see
+# a redesign even when nothing is new; parsed and judged, never stored. 0: none.
+NEWSBOT_CANARY_PER_SECTION = 3
 
 # --- Output: one set of JSON-lines files per crawl, one file per item class ------------------
 NEWSBOT_EXPORTS_DIR = "exports"

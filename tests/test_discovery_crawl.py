@@ -112,12 +112,39 @@ def test_since_and_stored_articles_apply_to_feed_entries(tmp_path):
             "-a", "since=2025-11-15", "-a", "popular=skip", database_url=url,
         )  # fmt: skip
     # Lists: 1, 2 (national page 1), 3 (Nov. 14: too old), 4, 5 (Nov. 12: too old).
-    # Feed: 1 (stored), 4, 6 (13 Nov: too old), 2. Stored 1 is skipped wherever it shows.
-    assert set(article_requests(site)) == {"10000002", "10000004"}
+    # Feed: 1 (stored), 4, 6 (13 Nov: too old), 2. Stored 1 is skipped wherever it shows,
+    # and re-read once, as the national list's canary (parsed, not stored).
+    assert set(article_requests(site)) == {"10000002", "10000004", "10000001"}
+    assert article_requests(site)["10000001"] == 1
+    assert stats["newsbot/canary/requested"] == stats["newsbot/canary/parsed"] == 1
     assert stats["newsbot/feeds/older_than_since"] == 1
     assert stats["newsbot/teasers/older_than_since"] == 2
     # Stored 1 shows in the national list, the "Trending" list and the feed.
     assert stats["newsbot/articles/skipped_known"] == 3
+
+
+def test_with_feeds_only_stored_feed_entries_are_the_canaries(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    store = open_store(url)
+    stored = [
+        factories.article(article_id=i, url=f"https://www.koreaherald.com/article/{i}")
+        for i in ("10000001", "10000006")
+    ]
+    store.save_articles(stored)
+    store.close()
+    with serving_site(redesigned_herald()) as site:
+        stats, _, _ = run(
+            "koreaherald", site.base_url, tmp_path / "crawl",
+            "-a", "discover=feeds", "-a", "popular=skip", database_url=url,
+        )  # fmt: skip
+    # The feed lists 1, 2, 4 and 6: 2 and 4 are new, 1 and 6 stored, and re-read once each.
+    requested = article_requests(site)
+    assert requested == {"10000001": 1, "10000002": 1, "10000004": 1, "10000006": 1}
+    assert stats["newsbot/canary/requested"] == stats["newsbot/canary/parsed"] == 2
+    assert stats["newsbot/saved/Article/new"] == 2
+    store = open_store(url)
+    assert store.known_article_ids("koreaherald", list(requested)) == set(requested)
+    store.close()
 
 
 def test_sections_filter_feed_entries_and_a_lost_feed_is_counted(tmp_path):

@@ -66,13 +66,15 @@ def test_stored_once_incremental_rerun_and_revision(replica, database_url, tmp_p
     assert store.known_article_ids("koreaherald", corpus.by_id) == set(corpus.by_id)
     store.close()
 
-    # Nothing changed on the site: no article page is downloaded, only a new snapshot is added.
+    # Nothing changed on the site: no article is stored again, only a new snapshot is added.
     second = crawl(replica, tmp_path / "second", "-a", "pages=100", database_url=database_url)
     assert_clean(second)
     assert second.articles == []
     assert "newsbot/articles/2023" not in second.stats
-    # robots.txt, the homepage and the first list page of each of the six sections.
-    assert second.stats["downloader/request_count"] == 1 + 1 + 6
+    # robots.txt, the homepage, the first list page of each of the six sections, and three
+    # stored articles of each re-read as canaries (NEWSBOT_CANARY_PER_SECTION), not stored.
+    assert second.stats["downloader/request_count"] == 1 + 1 + 6 + 6 * 3
+    assert second.stats["newsbot/canary/parsed"] == 6 * 3
     assert second.stats["newsbot/sections/caught_up"] == 6
     assert second.stats["newsbot/articles/skipped_known"] >= 6 * 15 - 3
     assert len(second.popular) == 10

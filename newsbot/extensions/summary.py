@@ -164,7 +164,8 @@ def summary_lines(
         f"Summary of {name} ({reason}{took}): "
         f"{count('response_received_count')} pages crawled; articles "
         f"{count('newsbot/saved/Article/new')} new, {count('newsbot/saved/Article/revised')} "
-        f"revised, {known} known; {count('newsbot/saved/PopularRank')} Most Popular ranks captured"
+        f"revised, {known} known{_canaries(stats)}; "
+        f"{count('newsbot/saved/PopularRank')} Most Popular ranks captured"
     ]
     lost = {k.removeprefix(LOST_PREFIX): v for k, v in stats.items() if k.startswith(LOST_PREFIX)}
     if lost:
@@ -203,6 +204,21 @@ def plain(failure: str) -> str:
     check, _, message = failure.partition(": ")
     monitor = check.split("/", 1)[0]
     return f"{monitor}: {message}" if message else monitor
+
+
+def _canaries(stats: dict[str, Any]) -> str:
+    """How many known articles were re-read as canaries (counted among the known), if any."""
+    count = _counter(stats)
+    if not count("newsbot/canary/requested"):
+        return ""
+    lost = sum(
+        value
+        for key, value in stats.items()
+        if key.startswith("newsbot/canary/lost/") and isinstance(value, int)
+    )
+    return f" ({count('newsbot/canary/parsed')} re-read as canaries" + (
+        f", {lost} lost)" if lost else ")"
+    )
 
 
 def _files_line(stats: dict[str, Any], name: str, crawler: Crawler, feeds: Sequence[str]) -> str:

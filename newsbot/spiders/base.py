@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 from urllib.parse import parse_qsl, urlsplit
@@ -22,7 +22,7 @@ from newsbot.distributed import worker_for
 from newsbot.extract.landmarks import POPULAR_HEADINGS
 from newsbot.feeds import FeedEntry, UnreadableFeed, advertised_feeds, feed_entries, rebase
 from newsbot.items import Article
-from newsbot.lost import ARTICLE_ID, KIND, SECTION, lost_pages
+from newsbot.lost import ARTICLE_ID, CANARY, KIND, SECTION, lost_pages
 from newsbot.page import Page
 from newsbot.sites.base import (
     GenericLayout,
@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 DEFAULT_PAGES = 5  # list pages per section when -a pages= is not given
 ARTICLE_PRIORITY = 10
 LOST_ARTICLE_PRIORITY = 20  # articles lost by earlier crawls go first
+CANARY_PRIORITY = 5  # stored articles re-read to judge the parsers: after the new ones
+DEFAULT_CANARIES = 3  # NEWSBOT_CANARY_PER_SECTION when unset
 POPULAR_MODES = ("include", "only", "skip")
 # Request meta: a feed the site module knows of, not one the homepage advertises.
 GUESSED_FEED = "newsbot_guessed_feed"
@@ -101,11 +103,18 @@ class SiteSpider(scrapy.Spider):
         self.requested_articles: set[str] = set()
         self.requested_feeds: set[str] = set()
         self.given_up: set[str | None] = set()  # article ids lost too often; filled by start()
+        # Stored articles re-read as canaries (NEWSBOT_CANARY_PER_SECTION, set by from_crawler),
+        # and how many each section list (or feed) gave.
+        self.canaries_per_section = DEFAULT_CANARIES
+        self.canaries_taken: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         """The spider, its recorder of lost pages listening, its browser kept on the site."""
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.canaries_per_section = max(
+            0, crawler.settings.getint("NEWSBOT_CANARY_PER_SECTION", DEFAULT_CANARIES)
+        )
         lost_pages(crawler)
         keep_on_site(crawler, spider.site.domains_for(spider.base_url))
         return spider
@@ -256,6 +265,10 @@ class SiteSpider(scrapy.Spider):
                 entry.url, entry.article_id, entry_section, ARTICLE_PRIORITY, check, "feeds"
             ):
                 yield request
+        if not self.reads_sections:  # else the section lists give the canaries
+            listed = [(entry.article_id, entry.url, section) for entry, section, _ in wanted]
+            for request in self._canaries(response.url, listed, known):
+                yield request
 
     def _entry_section(
         self, categories: tuple[str, ...], feed_section: str | None
@@ -343,7 +356,11 @@ class SiteSpider(scrapy.Spider):
             # being read rather than of every list page walked so far.
             for request in self._article(teaser.url, teaser.article_id, section, ARTICLE_PRIORITY):
                 yield request
-        # Lists run newest first: a page of known or too-old articles ends the news.
+        teasers = [(teaser.article_id, teaser.url, section) for teaser in wanted]
+        for request in self._canaries(section, teasers, known):
+            yield request
+        # Lists run newest first: a page of known or too-old articles ends the news. Canaries
+        # do not change that: they are chosen among the teasers of the pages read anyway.
         caught_up = bool(wanted) and len(wanted) == len(known & {t.article_id for t in wanted})
         if caught_up:
             self._inc("sections/caught_up")
@@ -388,6 +405,44 @@ class SiteSpider(scrapy.Spider):
             priority=priority,
             meta={ARTICLE_ID: article_id, SECTION: section},
         )
+
+    def _canaries(
+        self,
+        source: str,
+        listed: Sequence[tuple[str | None, str, str | None]],
+        known: set[str],
+    ) -> Iterator[scrapy.Request]:
+        """Requests re-reading stored articles of ``listed`` (id, URL, section) as canaries.
+
+        Stored articles are never fetched again, so without these a redesign that brings
+        nothing new would go unseen: the monitors judge only the pages a crawl reads. Up to
+        ``canaries_per_section`` per section list (``source``: the section, or a feed's URL),
+        picked by :func:`pick_canaries`; none with ``refresh``, which re-reads everything.
+        """
+        room = self.canaries_per_section - self.canaries_taken.get(source, 0)
+        if self.refresh or room <= 0:
+            return
+        stored = known - {i for i in self.given_up if i is not None}
+        picked = pick_canaries(
+            [article_id for article_id, _, _ in listed], stored, self.requested_articles, room
+        )
+        urls = {article_id: (url, section) for article_id, url, section in listed}
+        for article_id in picked:
+            url, section = urls[article_id]
+            self.requested_articles.add(article_id)
+            self.canaries_taken[source] = self.canaries_taken.get(source, 0) + 1
+            self._inc("canary/requested")
+            # Not dont_filter: the page was not requested by this crawl (it is stored, so it
+            # was skipped), and the duplicate filter keeps workers sharing one (Redis) from
+            # re-reading the same canary twice.
+            yield self._follow(
+                url,
+                "article",
+                callback=self.parse_article,
+                cb_kwargs={"section": section},
+                priority=CANARY_PRIORITY,
+                meta={ARTICLE_ID: article_id, SECTION: section, CANARY: True},
+            )
 
     def _feed(
         self, url: str, section: str | None, guessed: bool = False
@@ -448,6 +503,9 @@ class SiteSpider(scrapy.Spider):
         With ``check_section`` (an article found without a section), an article outside the
         wanted sections is dropped, by the section its page names.
 
+        A canary (a stored article re-read, see :meth:`_canaries`) is parsed, counted and
+        judged the same way, but its item is not yielded: not stored, not in the feeds.
+
         @url /view.php?ud=20230922000489
         @cb_kwargs {"section": "National"}
         @returns items 1 1
@@ -458,6 +516,9 @@ class SiteSpider(scrapy.Spider):
         page = self._page(response)
         if page is None:
             return
+        canary = bool(response.meta.get(CANARY))
+        if canary:
+            self._inc("canary/parsed")
         layout = self.site.article_layout(page)
         if layout is None:
             if self.site.layouts:  # a site with parsers whose articles changed: drift
@@ -483,6 +544,8 @@ class SiteSpider(scrapy.Spider):
             return
         for name in missing_fields(article, EXPECTED_ARTICLE_FIELDS):
             self._fail(f"field_missing/Article/{name}", "article %s has no %s", page.url, name)
+        if canary:  # judged above; stored articles change only with refresh
+            return
         self._inc(f"articles/{layout.name}")
         yield article
 
@@ -611,6 +674,28 @@ class SiteSpider(scrapy.Spider):
     def _fail(self, key: str, message: str, *args: Any) -> None:
         self.logger.warning(message, *args)
         self._inc(key)
+
+
+def pick_canaries(
+    article_ids: Iterable[str | None], known: Collection[str], taken: Collection[str], room: int
+) -> list[str]:
+    """Up to ``room`` of ``article_ids`` that are stored (``known``) and not ``taken``, each once.
+
+    The first ones in list order: lists run newest first, so these are the newest stored
+    articles. Deterministic, so that two runs re-read the same pages unless news pushed them
+    down, and a change in what they find is a change of the site, not of the sample; and the
+    newest pages are the ones the site's current templates made. The sample is spread by
+    taking it per section (and per feed when no section list is read).
+    """
+    picked: list[str] = []
+    for article_id in article_ids:
+        if len(picked) >= room:
+            break
+        if article_id is None or article_id in taken or article_id in picked:
+            continue
+        if article_id in known:
+            picked.append(article_id)
+    return picked
 
 
 def _is_feed(response: Response) -> bool:
