@@ -44,6 +44,7 @@ UNRECOGNISED_PREFIXES = (
 DRIFT_PREFIX = "newsbot/layout_unknown/"  # newsbot/layout_unknown/<article|list>
 LOST_PREFIX = "newsbot/lost/"  # newsbot/lost/<kind>/<reason>: leaves only, no totals
 LOST_PAGES_SHOWN = 5  # URLs quoted in the lost pages monitor's message
+CANARY_LOST_PREFIX = "newsbot/canary/lost/"  # newsbot/canary/lost/<reason>
 
 
 @monitors.name("Error Count Monitor")
@@ -191,6 +192,34 @@ class LayoutDriftMonitor(BaseScrapyMonitor):  # type: ignore[misc]
         )
 
 
+@monitors.name("Canaries")
+class CanariesMonitor(BaseScrapyMonitor):  # type: ignore[misc]
+    """Stored articles re-read as canaries that could not be fetched again.
+
+    One canary lost is an article the site removed, counted and warned about but not a lost
+    page (it is stored). Most of them lost is the site moving its article URLs or blocking
+    article pages: nothing new would be found there either, and the other checks, which
+    judge pages read, would see nothing to judge.
+    """
+
+    @monitors.name("Stored articles can be read again")
+    def test_canaries_fetched(self) -> None:
+        """At most ``NEWSBOT_MAX_CANARY_LOST_SHARE`` of the canaries lost (default half)."""
+        requested = self.stats.get("newsbot/canary/requested", 0)
+        if not requested:
+            return
+        allowed = self.crawler.settings.getfloat("NEWSBOT_MAX_CANARY_LOST_SHARE", 0.5)
+        found = _counted(self.stats, (CANARY_LOST_PREFIX,), CANARY_LOST_PREFIX)
+        lost = sum(found.values())
+        detail = ", ".join(f"{reason}: {n}" for reason, n in sorted(found.items()))
+        self.assertLessEqual(
+            lost / requested,
+            allowed,
+            msg=f"{lost} of {requested} stored articles re-read as canaries could not be "
+            f"fetched (allowed {allowed:.0%}): {detail}",
+        )
+
+
 def drifted_pages(stats: dict[str, Any]) -> dict[str, int]:
     """Pages read generically because no layout of their site recognised them, by kind."""
     return _counted(stats, (DRIFT_PREFIX,), DRIFT_PREFIX)
@@ -284,6 +313,7 @@ class CloseMonitorSuite(MonitorSuite):  # type: ignore[misc]
         FieldCoverageMonitor,
         UnrecognisedPagesMonitor,
         LayoutDriftMonitor,
+        CanariesMonitor,  # stored articles that could not be re-read: moved URLs, blocking
         LostPagesMonitor,
         RejectsMonitor,
     ]

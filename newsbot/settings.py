@@ -159,6 +159,8 @@ NEWSBOT_MAX_LOST_PAGES = 0  # pages lost for any reason (newsbot/lost/<kind>/<re
 NEWSBOT_MAX_UNRECOGNISED_PAGES = 0
 # Pages of a site with known layouts read by the generic extractor instead (layout drift).
 NEWSBOT_MAX_DRIFTED_PAGES = 0
+# Share of the stored articles re-read as canaries that may fail to download (removed ones).
+NEWSBOT_MAX_CANARY_LOST_SHARE = 0.5
 NEWSBOT_MAX_REJECTS = 0
 # None: NEWSBOT_EXPORTS_DIR/%(name)s/report-%(time)s.json (newsbot.addon).
 NEWSBOT_REPORT_FILE = None

@@ -24,6 +24,7 @@ CHECKS = {
     "Field coverage/Fields users rely on are filled",
     "Unrecognised pages/Pages are understood",
     "Layout drift/Pages are read by their site's layouts",
+    "Canaries/Stored articles can be read again",
     "Lost pages/No page is lost",
     "Validation rejects/Items pass validation",
 }
@@ -386,3 +387,30 @@ def test_the_report_lists_the_lost_pages(tmp_path):
     report = json.loads(path.read_text())
     assert report["status"] == "failed"
     assert report["lost_pages"] == lost
+
+
+def test_canaries_monitor_fails_when_most_stored_articles_cannot_be_read_again():
+    from newsbot.monitors import CanariesMonitor
+
+    # One stored article of three removed by the site: a removal, not a change of the site.
+    one_removed = {"newsbot/canary/requested": 3, "newsbot/canary/lost/http_404": 1}
+    assert run_monitor(CanariesMonitor, one_removed)[0] == "OK"
+    # Every stored article re-read answers 404: the site moved its article URLs.
+    moved = {
+        "newsbot/canary/requested": 18,
+        "newsbot/canary/lost/http_404": 16,
+        "newsbot/canary/lost/http_500": 2,
+    }
+    assert run_monitor(CanariesMonitor, moved) == (
+        "FAIL",
+        "18 of 18 stored articles re-read as canaries could not be fetched (allowed 50%): "
+        "http_404: 16, http_500: 2",
+    )
+    assert run_monitor(CanariesMonitor, moved, NEWSBOT_MAX_CANARY_LOST_SHARE=1.0)[0] == "OK"
+    # Two of three is more than half: a small crawl is judged too.
+    assert (
+        run_monitor(CanariesMonitor, {**one_removed, "newsbot/canary/lost/http_404": 2})[0]
+        == "FAIL"
+    )
+    # No canary (nothing stored yet, refresh=1, turned off): nothing to judge.
+    assert run_monitor(CanariesMonitor, {"item_scraped_count": 3})[0] == "OK"
