@@ -86,8 +86,15 @@ class NewsbotSettings:
 
     @classmethod
     def update_pre_crawler_settings(cls, settings: BaseSettings) -> None:
-        """Take the ``NEWSBOT_*`` environment variables."""
+        """Take the ``NEWSBOT_*`` environment variables; quiet the start-up listings.
+
+        The loggers are quieted here, before Scrapy loads the components it names: loading the
+        crawl-run recorder imports Alembic, whose plugins announce themselves at INFO.
+        """
+        from newsbot.extensions.summary import quiet_noisy_loggers  # spidermon: only for crawls
+
         apply_environment(settings)
+        quiet_noisy_loggers(None)
 
     def update_settings(self, settings: Settings) -> None:
         """Again for crawlers made without a runner (idempotent), then derive the paths."""
