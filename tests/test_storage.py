@@ -440,3 +440,32 @@ def test_a_batch_refused_in_part_by_postgresql_stores_the_rest_exactly_once():
         assert count(store, ArticleRow) == 4
         assert count(store, ArticleRevisionRow) == 5
         store.close()
+
+
+def test_a_connection_lost_during_the_copy_keeps_the_batch_whole():
+    import psycopg
+    from sqlalchemy import event
+    from sqlalchemy.engine import make_url
+
+    from newsbot.storage.batches import is_connectivity_error, save_batch
+    from tests.databases import postgres_database
+
+    with postgres_database() as url:
+        store = open_store(url)
+        store.save_articles([article("20230911000001")])  # the next statement is the COPY
+        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(dsn, autocommit=True) as admin:
+
+            def kill(dbapi_connection, record, proxy):  # after the pool's liveness check
+                pid = dbapi_connection.info.backend_pid
+                admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+
+            event.listen(store.engine, "checkout", kill)
+            batch = [article("20230911000002"), article("20230911000003")]
+            outcome = save_batch(store, batch, [])
+            event.remove(store.engine, "checkout", kill)
+        assert is_connectivity_error(outcome.error)
+        assert outcome.refused == []  # nothing is blamed on the data
+        assert outcome.unsaved_articles == batch
+        assert store.save_articles(batch).new == 2  # once the connection is back
+        store.close()
