@@ -24,6 +24,7 @@ from sqlalchemy import (
     Dialect,
     Engine,
     Table,
+    bindparam,
     case,
     create_engine,
     delete,
@@ -214,8 +215,7 @@ class SqlStore:
         """Insert new articles with revision 1; add a revision to each whose content changed.
 
         One transaction per batch, with one statement per kind of change (new articles, their
-        first revisions, unchanged articles seen again); only edited articles, which are rare,
-        are revised one by one.
+        first revisions, edited articles, their new revisions, unchanged articles seen again).
         """
         result = SaveResult()
         if not batch:
@@ -228,20 +228,18 @@ class SqlStore:
         if self.engine.dialect.name == "postgresql":
             return self._save_staged(latest, digests)
         with self.engine.begin() as connection:
+            # SQLite: the transaction took the write lock when it began (_sqlite_begin), so
+            # what it reads stays current until it commits.
             existing = self._existing(connection, latest)
             fresh = [key for key in latest if key not in existing]
             inserted = self._insert_articles(connection, fresh, latest, digests)
             result.new = len(inserted)
             lost_races = [key for key in fresh if key not in inserted]
             existing |= self._existing(connection, {k: latest[k] for k in lost_races})
-            seen_again = []
-            for key, row in existing.items():
-                if row["content_hash"] == digests[key]:
-                    seen_again.append(row["id"])
-                elif self._revise(connection, row, latest[key], digests[key]):
-                    result.revised += 1
-                else:
-                    seen_again.append(row["id"])
+            changed = {k: row for k, row in existing.items() if row["content_hash"] != digests[k]}
+            self._revise(connection, changed, latest, digests)
+            result.revised = len(changed)
+            seen_again = [row["id"] for key, row in existing.items() if key not in changed]
             seen = max(_required(a.crawled_at) for a in latest.values())
             self._touch(connection, seen_again, seen)
             result.unchanged = len(seen_again)
@@ -534,26 +532,32 @@ class SqlStore:
         return ids
 
     def _revise(
-        self, connection: Connection, row: dict[str, Any], article: Article, digest: str
-    ) -> bool:
-        revision = row["revision_count"] + 1
-        # Conditional on the hash we read: if another writer revised it meanwhile, we do not
-        # add a second revision on top of a version we have not seen.
-        changed = connection.execute(
-            update(articles)
-            .where(articles.c.id == row["id"], articles.c.content_hash == row["content_hash"])
-            .values(
-                **_content(article, digest),
-                layout=article.layout,
-                section=article.section,
-                revision_count=revision,
-                last_seen_at=article.crawled_at,
+        self,
+        connection: Connection,
+        changed: dict[tuple[str, str], dict[str, Any]],
+        latest: dict[tuple[str, str], Article],
+        digests: dict[tuple[str, str], str],
+    ) -> None:
+        """SQLite: update the edited articles and add their revisions, one statement each."""
+        if not changed:
+            return
+        updates, added = [], []
+        for key, row in changed.items():
+            article, revision = latest[key], row["revision_count"] + 1
+            updates.append(
+                {
+                    **_content(article, digests[key]),
+                    "pk": row["id"],
+                    "layout": article.layout,
+                    "section": article.section,
+                    "revision_count": revision,
+                    "last_seen_at": article.crawled_at,
+                }
             )
-        )
-        if changed.rowcount != 1:
-            return False
-        self._add_revision(connection, row["id"], revision, article, digest)
-        return True
+            added.append(_revision_row(article, digests[key], row["id"], revision))
+        # The SET clause is made of the parameters' other keys, once for every row.
+        connection.execute(update(articles).where(articles.c.id == bindparam("pk")), updates)
+        connection.execute(revisions.insert(), added)
 
     def _touch(self, connection: Connection, article_pks: list[int], seen: datetime) -> None:
         if article_pks:
@@ -562,15 +566,6 @@ class SqlStore:
                 .where(articles.c.id.in_(article_pks), articles.c.last_seen_at < seen)
                 .values(last_seen_at=seen)
             )
-
-    def _add_revision(
-        self, connection: Connection, article_pk: int, revision: int, article: Article, digest: str
-    ) -> None:
-        connection.execute(
-            self._insert(revisions)
-            .values(_revision_row(article, digest, article_pk, revision))
-            .on_conflict_do_nothing(index_elements=["article_pk", "revision"])
-        )
 
 
 def _content(article: Article, digest: str) -> dict[str, Any]:
