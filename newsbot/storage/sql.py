@@ -36,7 +36,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from newsbot.items import Article, PopularRank
@@ -104,8 +104,12 @@ CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (
 ) ON COMMIT DELETE ROWS
 """
 COPY_STAGING = f"COPY {STAGING} ({', '.join(STAGING_COLUMNS)}) FROM STDIN"
+# The batch's articles are no longer lost, if they were (a CTE runs even if not read).
 INSERT_NEW = text(f"""
-WITH inserted AS (
+WITH forgotten AS (
+    DELETE FROM lost_articles l USING {STAGING} s
+    WHERE l.site = s.site AND l.article_id = s.article_id
+), inserted AS (
     INSERT INTO articles (site, article_id, layout, section, revision_count, first_seen_at,
                           last_seen_at, {_CONTENT})
     SELECT site, article_id, layout, section, 1, crawled_at, crawled_at, {_CONTENT}
@@ -125,29 +129,26 @@ WHERE a.id <> ALL(CAST(:new AS bigint[]))
 ORDER BY a.id
 FOR NO KEY UPDATE OF a
 """)  # noqa: S608 - built from the column names above, no value
-REVISE = text(f"""
-WITH revised AS (
+# The existing rows, locked above: unchanged ones seen again, edited ones revised.
+UPDATE_EXISTING = text(f"""
+WITH touched AS (
+    UPDATE articles a SET last_seen_at = s.crawled_at
+    FROM {STAGING} s
+    WHERE a.id = ANY(CAST(:unchanged AS bigint[]))
+      AND a.site = s.site AND a.article_id = s.article_id AND a.last_seen_at < s.crawled_at
+), revised AS (
     UPDATE articles a
     SET layout = s.layout, section = s.section, revision_count = a.revision_count + 1,
         last_seen_at = s.crawled_at,
         {", ".join(f"{name} = s.{name}" for name in CONTENT_COLUMNS)}
     FROM {STAGING} s
-    WHERE a.id = ANY(CAST(:ids AS bigint[])) AND a.site = s.site AND a.article_id = s.article_id
+    WHERE a.id = ANY(CAST(:changed AS bigint[]))
+      AND a.site = s.site AND a.article_id = s.article_id
     RETURNING a.id, a.revision_count, s.crawled_at, {_STAGED_CONTENT}
 )
 INSERT INTO article_revisions (article_pk, revision, crawled_at, {_CONTENT})
 SELECT id, revision_count, crawled_at, {_CONTENT} FROM revised
 RETURNING article_pk
-""")  # noqa: S608 - built from the column names above, no value
-TOUCH = text(f"""
-UPDATE articles a SET last_seen_at = s.crawled_at
-FROM {STAGING} s
-WHERE a.id = ANY(CAST(:ids AS bigint[])) AND a.site = s.site AND a.article_id = s.article_id
-  AND a.last_seen_at < s.crawled_at
-""")  # noqa: S608 - built from the column names above, no value
-FORGET_STAGED_LOST = text(f"""
-DELETE FROM lost_articles l USING {STAGING} s
-WHERE l.site = s.site AND l.article_id = s.article_id
 """)  # noqa: S608 - built from the column names above, no value
 
 
@@ -253,19 +254,25 @@ class SqlStore:
         result = SaveResult()
         with self.engine.begin() as connection:
             info = connection.connection.info
-            if not info.get(STAGING):
+            created = info.get(STAGING)
+            if not created:
                 connection.exec_driver_sql(CREATE_STAGING)
             self._copy_staged(connection, latest, digests)
+            if not created:
+                # Statistics of a typical batch, kept after the rows go: without them the
+                # planner guesses the staging table large and scans the whole articles table.
+                connection.exec_driver_sql(f"ANALYZE {STAGING}")
             new = connection.execute(INSERT_NEW).scalars().all()
-            existing = connection.execute(LOCK_EXISTING, {"new": list(new)}).all()
+            existing: Sequence[Row[Any]] = []
+            if len(new) < len(latest):  # else nothing to lock
+                existing = connection.execute(LOCK_EXISTING, {"new": list(new)}).all()
             changed = [row.id for row in existing if row.changed]
             unchanged = [row.id for row in existing if not row.changed]
-            if changed:
-                revised = connection.execute(REVISE, {"ids": changed}).scalars().all()
+            if existing:
+                revised = connection.execute(
+                    UPDATE_EXISTING, {"unchanged": unchanged, "changed": changed}
+                ).all()
                 result.revised = len(revised)
-            if unchanged:
-                connection.execute(TOUCH, {"ids": unchanged})
-            connection.execute(FORGET_STAGED_LOST)
         info[STAGING] = True  # created and committed (a rolled-back creation is redone)
         result.new = len(new)
         result.unchanged = len(unchanged)
