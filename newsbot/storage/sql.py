@@ -531,11 +531,7 @@ class SqlStore:
             rows,
         ).all()
         ids = {(row.site, row.article_id): row.id for row in inserted}
-        if ids:
-            connection.execute(
-                revisions.insert(),
-                [_revision_row(latest[key], digests[key], pk, 1) for key, pk in ids.items()],
-            )
+        _copy_revisions(connection, list(ids.values()))
         return ids
 
     def _revise(
@@ -548,7 +544,7 @@ class SqlStore:
         """SQLite: update the edited articles and add their revisions, one statement each."""
         if not changed:
             return
-        updates, added = [], []
+        updates = []
         for key, row in changed.items():
             article, revision = latest[key], row["revision_count"] + 1
             updates.append(
@@ -561,10 +557,9 @@ class SqlStore:
                     "last_seen_at": article.crawled_at,
                 }
             )
-            added.append(_revision_row(article, digests[key], row["id"], revision))
         # The SET clause is made of the parameters' other keys, once for every row.
         connection.execute(update(articles).where(articles.c.id == bindparam("pk")), updates)
-        connection.execute(revisions.insert(), added)
+        _copy_revisions(connection, [row["id"] for row in changed.values()])
 
     def _touch(self, connection: Connection, article_pks: list[int], seen: datetime) -> None:
         if article_pks:
@@ -573,6 +568,24 @@ class SqlStore:
                 .where(articles.c.id.in_(article_pks), articles.c.last_seen_at < seen)
                 .values(last_seen_at=seen)
             )
+
+
+def _copy_revisions(connection: Connection, article_pks: list[int]) -> None:
+    """Record the current version of these just written articles as their latest revision.
+
+    Copied inside the database: the rows' values are not sent (and converted) a second time.
+    """
+    if not article_pks:
+        return
+    content = [articles.c[name] for name in CONTENT_COLUMNS]
+    connection.execute(
+        revisions.insert().from_select(
+            ["article_pk", "revision", "crawled_at", *CONTENT_COLUMNS],
+            select(
+                articles.c.id, articles.c.revision_count, articles.c.last_seen_at, *content
+            ).where(articles.c.id.in_(article_pks)),
+        )
+    )
 
 
 def _content(article: Article, digest: str) -> dict[str, Any]:
@@ -620,15 +633,6 @@ _UTC_COLUMN = UTCDateTime()
 def _utc(value: datetime | None, dialect: Dialect) -> datetime | None:
     """As the UTCDateTime columns bind: naive datetimes refused, aware ones in UTC."""
     return _UTC_COLUMN.process_bind_param(value, dialect)
-
-
-def _revision_row(article: Article, digest: str, article_pk: int, revision: int) -> dict[str, Any]:
-    return {
-        **_content(article, digest),
-        "article_pk": article_pk,
-        "revision": revision,
-        "crawled_at": article.crawled_at,
-    }
 
 
 def _lost(row: Any) -> LostArticle:
