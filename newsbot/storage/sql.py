@@ -69,7 +69,8 @@ lost_table = cast(Table, LostArticleRow.__table__)
 #   inserted the same article and has not committed, PostgreSQL makes us wait for it; then
 #   the article is not ours to insert (it is not counted as new) and is handled below as an
 #   existing one. Inserting in one global order means two writers cannot deadlock here.
-# - Existing articles are then locked (FOR NO KEY UPDATE), in id order, in one statement.
+# - Existing articles (all but those just inserted) are then locked (FOR NO KEY UPDATE), in
+#   id order, in one statement.
 #   The lock returns each row's latest committed version, so the content hash we compare
 #   is the one we will update: a change is counted and recorded as a revision exactly once,
 #   on top of the version it follows, as if the writers had run one after the other. Taking
@@ -294,8 +295,9 @@ class SqlStore:
                 for row in rows:
                     copy.write_row(row)
         except dbapi.Error as error:
-            # The driver's own error, raised past SQLAlchemy: wrapped as SQLAlchemy wraps the
-            # others, so that a refused value and a lost connection are told apart alike.
+            # COPY goes through the driver, past SQLAlchemy: its error is wrapped as every
+            # other statement's is, so that a refused value is refused as store_DataError
+            # and a lost connection spools the batch (storage.batches tells them apart).
             raise exc.DBAPIError.instance(
                 COPY_STAGING,
                 None,
