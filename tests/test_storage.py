@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -298,3 +299,214 @@ def test_complete_run_completes_the_row_its_start_recorded(store):
     assert rows[run_id]["finish_reason"] == "shutdown"
     assert rows[run_id]["finished_at"] == datetime(2026, 11, 30, 10, 5, tzinfo=UTC)
     assert rows[other]["finished_at"] is None
+
+
+def batches(items, size):
+    return [items[start : start + size] for start in range(0, len(items), size)]
+
+
+def total(results):
+    results = list(results)
+    return (
+        sum(r.new for r in results),
+        sum(r.revised for r in results),
+        sum(r.unchanged for r in results),
+    )
+
+
+def test_the_three_mixes_give_exact_counts(store):
+    crawled = datetime(2023, 9, 22, 9, 0, tzinfo=UTC)
+    later = crawled + timedelta(hours=2)
+    first = [article(f"2023091100{i:04d}", crawled_at=crawled) for i in range(200)]
+    seen_again = [replace(a, crawled_at=later) for a in first]
+    edited = [
+        replace(a, body=f"Corrected {i}.", crawled_at=later + timedelta(hours=1))
+        if i % 10 == 0
+        else replace(a, crawled_at=later + timedelta(hours=1))
+        for i, a in enumerate(first)
+    ]
+    assert total(store.save_articles(b) for b in batches(first, 50)) == (200, 0, 0)
+    assert total(store.save_articles(b) for b in batches(seen_again, 50)) == (0, 0, 200)
+    assert total(store.save_articles(b) for b in batches(edited, 50)) == (0, 20, 180)
+    assert count(store, ArticleRow) == 200
+    assert count(store, ArticleRevisionRow) == 220
+    with store.engine.connect() as connection:
+        rows = {
+            row.article_id: row
+            for row in connection.execute(
+                select(
+                    ArticleRow.article_id,
+                    ArticleRow.body,
+                    ArticleRow.revision_count,
+                    ArticleRow.first_seen_at,
+                    ArticleRow.last_seen_at,
+                )
+            )
+        }
+        revised = connection.execute(
+            select(
+                ArticleRevisionRow.revision, ArticleRevisionRow.body, ArticleRevisionRow.crawled_at
+            )
+            .join(ArticleRow, ArticleRow.id == ArticleRevisionRow.article_pk)
+            .where(ArticleRow.article_id == "20230911000010")
+            .order_by(ArticleRevisionRow.revision)
+        ).all()
+    assert rows["20230911000010"].body == "Corrected 10."
+    assert rows["20230911000010"].revision_count == 2
+    assert rows["20230911000011"].body == "First paragraph.\n\nSecond paragraph. (Yonhap)"
+    assert rows["20230911000011"].revision_count == 1
+    assert {row.first_seen_at for row in rows.values()} == {crawled}
+    assert {row.last_seen_at for row in rows.values()} == {later + timedelta(hours=1)}
+    assert [(r.revision, r.body, r.crawled_at) for r in revised] == [
+        (1, "First paragraph.\n\nSecond paragraph. (Yonhap)", crawled),
+        (2, "Corrected 10.", later + timedelta(hours=1)),
+    ]
+
+
+def test_the_last_copy_of_an_article_in_a_batch_is_the_one_stored(store):
+    result = store.save_articles([article(body="Draft."), article(body="Final.")])
+    assert (result.new, result.revised, result.unchanged) == (1, 0, 0)
+    with store.engine.connect() as connection:
+        assert connection.execute(select(ArticleRow.body)).scalar_one() == "Final."
+        assert connection.execute(select(ArticleRevisionRow.body)).scalar_one() == "Final."
+
+
+def test_an_article_seen_earlier_than_its_last_sighting_keeps_its_last_seen_time(store):
+    late = datetime(2023, 9, 23, tzinfo=UTC)
+    store.save_articles([article(crawled_at=late)])
+    assert store.save_articles([article(crawled_at=late - timedelta(days=1))]).unchanged == 1
+    with store.engine.connect() as connection:
+        assert connection.execute(select(ArticleRow.last_seen_at)).scalar_one() == late
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_two_writers_count_each_change_once(database_url, round_):
+    """Two crawlers save overlapping batches at once: the counts add up as if one after the
+    other, with one row per article and one revision per real change."""
+    prefix = f"2023091{round_}00"
+    stored = [article(f"{prefix}{i:04d}") for i in range(25)]
+    setup = open_store(database_url)
+    setup.save_articles(stored)
+    setup.close()
+
+    def seen_by(writer):
+        return [
+            *stored[:10],  # unchanged
+            *(replace(a, body="Corrected by both.") for a in stored[10:20]),  # the same edit
+            *(replace(a, body=f"Corrected by {writer}.") for a in stored[20:25]),  # its own edit
+            *(article(f"{prefix}{i:04d}") for i in range(25, 55)),  # new to the database
+        ]
+
+    plans = {"a": (seen_by("a"), 7), "b": (list(reversed(seen_by("b"))), 11)}
+    stores = {writer: open_store(database_url) for writer in plans}
+    for opened in stores.values():
+        opened.known_article_ids("koreaherald", ["x"])  # schema checked before the race
+    results, errors = [], []
+    barrier = threading.Barrier(len(plans))
+
+    def write(writer):
+        items, size = plans[writer]
+        try:
+            barrier.wait()
+            for chunk in batches(items, size):
+                results.append(stores[writer].save_articles(chunk))
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in plans]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    for opened in stores.values():
+        opened.close()
+    assert errors == []
+    # One after the other: the first writer finds 30 new, 10 + 5 revised, 10 unchanged; the
+    # second finds its own 5 edits revised, everything else unchanged.
+    assert total(results) == (30, 20, 60)
+    check = open_store(database_url)
+    assert count(check, ArticleRow) == 55
+    assert count(check, ArticleRevisionRow) == 55 + 10 + 10
+    with check.engine.connect() as connection:
+        revisions = connection.execute(
+            select(ArticleRow.article_id, ArticleRow.revision_count, ArticleRevisionRow.revision)
+            .join(ArticleRevisionRow, ArticleRow.id == ArticleRevisionRow.article_pk)
+            .order_by(ArticleRow.article_id, ArticleRevisionRow.revision)
+        ).all()
+    check.close()
+    numbers: dict[str, list[int]] = {}
+    for row in revisions:
+        numbers.setdefault(row.article_id, []).append(row.revision)
+    expected = {
+        f"{prefix}{i:04d}": 2 if 10 <= i < 20 else 3 if 20 <= i < 25 else 1 for i in range(55)
+    }
+    assert {article_id: len(found) for article_id, found in numbers.items()} == expected
+    assert all(found == list(range(1, len(found) + 1)) for found in numbers.values())
+    assert {row.article_id: row.revision_count for row in revisions} == expected
+
+
+def test_a_batch_refused_in_part_by_postgresql_stores_the_rest_exactly_once():
+    from newsbot.storage.batches import save_batch
+    from tests.databases import postgres_database
+
+    with postgres_database() as url:
+        setup = open_store(url)
+        setup.save_articles([article("20230911000001"), article("20230911000002")])
+        setup.close()
+        store = open_store(url)  # its first transaction is the one that fails
+        batch = [
+            article("20230911000003", body="Before\x00after"),  # NUL: PostgreSQL text refuses it
+            article("20230911000001"),  # unchanged
+            article("20230911000002", body="Corrected."),  # revised
+            article("20230911000004", site="s" * 256),  # site longer than varchar(255)
+            article("20230911000005"),  # new
+            article("20230911000006", authors=["Before\x00after"]),  # NUL in JSON
+            article("20230911000007"),  # new
+        ]
+        outcome = save_batch(store, batch, [])
+        again = save_batch(store, batch, [])
+        assert outcome.error is None
+        saved = outcome.saved
+        assert (saved.new, saved.revised, saved.unchanged) == (2, 1, 1)
+        assert [(r.item, r.reason) for r in outcome.refused] == [
+            (batch[0], "store_DataError"),
+            (batch[3], "store_DataError"),
+            (batch[5], "store_DataError"),
+        ]
+        assert "NUL" in outcome.refused[0].message
+        assert "too long" in outcome.refused[1].message
+        saved = again.saved
+        assert (saved.new, saved.revised, saved.unchanged) == (0, 0, 4)
+        assert len(again.refused) == 3
+        assert count(store, ArticleRow) == 4
+        assert count(store, ArticleRevisionRow) == 5
+        store.close()
+
+
+def test_a_connection_lost_during_the_copy_keeps_the_batch_whole():
+    import psycopg
+    from sqlalchemy import event
+    from sqlalchemy.engine import make_url
+
+    from newsbot.storage.batches import is_connectivity_error, save_batch
+    from tests.databases import postgres_database
+
+    with postgres_database() as url:
+        store = open_store(url)
+        store.save_articles([article("20230911000001")])  # the next statement is the COPY
+        dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        with psycopg.connect(dsn, autocommit=True) as admin:
+
+            def kill(dbapi_connection, record, proxy):  # after the pool's liveness check
+                pid = dbapi_connection.info.backend_pid
+                admin.execute("SELECT pg_terminate_backend(%s, 5000)", [pid])
+
+            event.listen(store.engine, "checkout", kill)
+            batch = [article("20230911000002"), article("20230911000003")]
+            outcome = save_batch(store, batch, [])
+            event.remove(store.engine, "checkout", kill)
+        assert is_connectivity_error(outcome.error)
+        assert outcome.refused == []  # nothing is blamed on the data
+        assert outcome.unsaved_articles == batch
+        assert store.save_articles(batch).new == 2  # once the connection is back
+        store.close()

@@ -1,12 +1,16 @@
 """SqlStore: the one SQL implementation of :class:`~newsbot.storage.Store`, SQLite and PostgreSQL.
 
-The only dialect switch is the ``INSERT … ON CONFLICT`` construct, which both dialects have.
-Every write is idempotent, so a batch can be retried (after an outage, from the spool) without
-creating duplicates, and several crawlers can write to one database.
+Two dialect switches: the ``INSERT … ON CONFLICT`` construct, which both dialects have, and
+how a batch of articles is written: on PostgreSQL it is copied into a staging table and
+merged with a few set-based statements (``COPY`` is many times faster than row-by-row
+parameters); SQLite, in-process, takes the rows as parameters. Every write is idempotent,
+so a batch can be retried (after an outage, from the spool) without creating duplicates, and
+several crawlers can write to one database.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
 import time
@@ -16,9 +20,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import Engine, Table, case, create_engine, delete, event, func, select, update
+from sqlalchemy import (
+    Dialect,
+    Engine,
+    Table,
+    bindparam,
+    case,
+    create_engine,
+    delete,
+    event,
+    exc,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from newsbot.items import Article, PopularRank
@@ -31,6 +49,7 @@ from newsbot.storage.models import (
     LostArticleRow,
     PopularRankRow,
     PopularSnapshotRow,
+    UTCDateTime,
 )
 from newsbot.storage.serialize import content_hash
 
@@ -42,6 +61,96 @@ snapshots = cast(Table, PopularSnapshotRow.__table__)
 ranks_table = cast(Table, PopularRankRow.__table__)
 runs = cast(Table, CrawlRunRow.__table__)
 lost_table = cast(Table, LostArticleRow.__table__)
+
+# --- PostgreSQL: a batch of articles is COPYed into a staging table, then merged ---------------
+#
+# Concurrency (READ COMMITTED, several crawlers writing the same articles):
+# - New articles are inserted in key order with ON CONFLICT DO NOTHING. If another writer
+#   inserted the same article and has not committed, PostgreSQL makes us wait for it; then
+#   the article is not ours to insert (it is not counted as new) and is handled below as an
+#   existing one. Inserting in one global order means two writers cannot deadlock here.
+# - Existing articles (all but those just inserted) are then locked (FOR NO KEY UPDATE), in
+#   id order, in one statement.
+#   The lock returns each row's latest committed version, so the content hash we compare
+#   is the one we will update: a change is counted and recorded as a revision exactly once,
+#   on top of the version it follows, as if the writers had run one after the other. Taking
+#   every lock in that one ordered statement (later statements only touch rows already
+#   locked) keeps two writers from waiting on each other in a cycle.
+STAGING = "newsbot_article_batch"
+CONTENT_COLUMNS = (
+    "content_hash",
+    "url",
+    "title",
+    "subtitle",
+    "kicker",
+    "authors",
+    "published_at",
+    "updated_at",
+    "body",
+    "images",
+    "provenance",
+)
+STAGING_COLUMNS = ("site", "article_id", "layout", "section", "crawled_at", *CONTENT_COLUMNS)
+_CONTENT = ", ".join(CONTENT_COLUMNS)
+_STAGED_CONTENT = ", ".join(f"s.{name}" for name in CONTENT_COLUMNS)
+# The statements below are f-strings of these constant names only: every value is a parameter.
+# Plain text columns: a value too long for the real table is refused by the merge, with
+# PostgreSQL's own message. Emptied at each commit (and gone on rollback); one per connection.
+CREATE_STAGING = f"""
+CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} (
+    site text NOT NULL, article_id text NOT NULL, layout text, section text,
+    crawled_at timestamptz NOT NULL, content_hash text NOT NULL, url text, title text,
+    subtitle text, kicker text, authors jsonb, published_at timestamptz,
+    updated_at timestamptz, body text, images jsonb, provenance jsonb
+) ON COMMIT DELETE ROWS
+"""
+COPY_STAGING = f"COPY {STAGING} ({', '.join(STAGING_COLUMNS)}) FROM STDIN"
+# The batch's articles are no longer lost, if they were (a CTE runs even if not read).
+INSERT_NEW = text(f"""
+WITH forgotten AS (
+    DELETE FROM lost_articles l USING {STAGING} s
+    WHERE l.site = s.site AND l.article_id = s.article_id
+), inserted AS (
+    INSERT INTO articles (site, article_id, layout, section, revision_count, first_seen_at,
+                          last_seen_at, {_CONTENT})
+    SELECT site, article_id, layout, section, 1, crawled_at, crawled_at, {_CONTENT}
+    FROM {STAGING} ORDER BY site, article_id
+    ON CONFLICT (site, article_id) DO NOTHING
+    RETURNING id, site, article_id
+)
+INSERT INTO article_revisions (article_pk, revision, crawled_at, {_CONTENT})
+SELECT inserted.id, 1, s.crawled_at, {_STAGED_CONTENT}
+FROM inserted JOIN {STAGING} s ON s.site = inserted.site AND s.article_id = inserted.article_id
+RETURNING article_pk
+""")  # noqa: S608 - built from the column names above, no value
+LOCK_EXISTING = text(f"""
+SELECT a.id, a.content_hash <> s.content_hash AS changed
+FROM articles a JOIN {STAGING} s ON a.site = s.site AND a.article_id = s.article_id
+WHERE a.id <> ALL(CAST(:new AS bigint[]))
+ORDER BY a.id
+FOR NO KEY UPDATE OF a
+""")  # noqa: S608 - built from the column names above, no value
+# The existing rows, locked above: unchanged ones seen again, edited ones revised.
+UPDATE_EXISTING = text(f"""
+WITH touched AS (
+    UPDATE articles a SET last_seen_at = s.crawled_at
+    FROM {STAGING} s
+    WHERE a.id = ANY(CAST(:unchanged AS bigint[]))
+      AND a.site = s.site AND a.article_id = s.article_id AND a.last_seen_at < s.crawled_at
+), revised AS (
+    UPDATE articles a
+    SET layout = s.layout, section = s.section, revision_count = a.revision_count + 1,
+        last_seen_at = s.crawled_at,
+        {", ".join(f"{name} = s.{name}" for name in CONTENT_COLUMNS)}
+    FROM {STAGING} s
+    WHERE a.id = ANY(CAST(:changed AS bigint[]))
+      AND a.site = s.site AND a.article_id = s.article_id
+    RETURNING a.id, a.revision_count, s.crawled_at, {_STAGED_CONTENT}
+)
+INSERT INTO article_revisions (article_pk, revision, crawled_at, {_CONTENT})
+SELECT id, revision_count, crawled_at, {_CONTENT} FROM revised
+RETURNING article_pk
+""")  # noqa: S608 - built from the column names above, no value
 
 
 def create_store_engine(url: str) -> Engine:
@@ -108,8 +217,7 @@ class SqlStore:
         """Insert new articles with revision 1; add a revision to each whose content changed.
 
         One transaction per batch, with one statement per kind of change (new articles, their
-        first revisions, unchanged articles seen again); only edited articles, which are rare,
-        are revised one by one.
+        first revisions, edited articles, their new revisions, unchanged articles seen again).
         """
         result = SaveResult()
         if not batch:
@@ -119,26 +227,84 @@ class SqlStore:
         for article in batch:  # the batch's last copy of an article is its newest
             latest[(_required(article.site), _required(article.article_id))] = article
         digests = {key: content_hash(article) for key, article in latest.items()}
+        if self.engine.dialect.name == "postgresql":
+            return self._save_staged(latest, digests)
         with self.engine.begin() as connection:
+            # SQLite: the transaction took the write lock when it began (_sqlite_begin), so
+            # what it reads stays current until it commits.
             existing = self._existing(connection, latest)
             fresh = [key for key in latest if key not in existing]
             inserted = self._insert_articles(connection, fresh, latest, digests)
             result.new = len(inserted)
             lost_races = [key for key in fresh if key not in inserted]
             existing |= self._existing(connection, {k: latest[k] for k in lost_races})
-            seen_again = []
-            for key, row in existing.items():
-                if row["content_hash"] == digests[key]:
-                    seen_again.append(row["id"])
-                elif self._revise(connection, row, latest[key], digests[key]):
-                    result.revised += 1
-                else:
-                    seen_again.append(row["id"])
+            changed = {k: row for k, row in existing.items() if row["content_hash"] != digests[k]}
+            self._revise(connection, changed, latest, digests)
+            result.revised = len(changed)
+            seen_again = [row["id"] for key, row in existing.items() if key not in changed]
             seen = max(_required(a.crawled_at) for a in latest.values())
             self._touch(connection, seen_again, seen)
             result.unchanged = len(seen_again)
             self._forget_lost(connection, list(latest))
         return result
+
+    def _save_staged(
+        self, latest: dict[tuple[str, str], Article], digests: dict[tuple[str, str], str]
+    ) -> SaveResult:
+        """PostgreSQL: COPY the batch into the staging table, merge it in one transaction."""
+        result = SaveResult()
+        with self.engine.begin() as connection:
+            info = connection.connection.info
+            created = info.get(STAGING)
+            if not created:
+                connection.exec_driver_sql(CREATE_STAGING)
+            self._copy_staged(connection, latest, digests)
+            if not created:
+                # Statistics of a typical batch, kept after the rows go: without them the
+                # planner guesses the staging table large and scans the whole articles table.
+                connection.exec_driver_sql(f"ANALYZE {STAGING}")
+            new = connection.execute(INSERT_NEW).scalars().all()
+            existing: Sequence[Row[Any]] = []
+            if len(new) < len(latest):  # else nothing to lock
+                existing = connection.execute(LOCK_EXISTING, {"new": list(new)}).all()
+            changed = [row.id for row in existing if row.changed]
+            unchanged = [row.id for row in existing if not row.changed]
+            if existing:
+                revised = connection.execute(
+                    UPDATE_EXISTING, {"unchanged": unchanged, "changed": changed}
+                ).all()
+                result.revised = len(revised)
+        info[STAGING] = True  # created and committed (a rolled-back creation is redone)
+        result.new = len(new)
+        result.unchanged = len(unchanged)
+        return result
+
+    def _copy_staged(
+        self,
+        connection: Connection,
+        latest: dict[tuple[str, str], Article],
+        digests: dict[tuple[str, str], str],
+    ) -> None:
+        dialect = self.engine.dialect
+        rows = [_staging_row(a, digests[key], dialect) for key, a in latest.items()]
+        driver = connection.connection.driver_connection
+        assert driver is not None  # noqa: S101 - a checked-out connection has one
+        dbapi = self.engine.dialect.loaded_dbapi
+        try:
+            with driver.cursor() as cursor, cursor.copy(COPY_STAGING) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except dbapi.Error as error:
+            # COPY goes through the driver, past SQLAlchemy: its error is wrapped as every
+            # other statement's is, so that a refused value is refused as store_DataError
+            # and a lost connection spools the batch (storage.batches tells them apart).
+            raise exc.DBAPIError.instance(
+                COPY_STAGING,
+                None,
+                error,
+                dbapi.Error,
+                connection_invalidated=self.engine.dialect.is_disconnect(error, driver, None),
+            ) from error
 
     def save_ranks(self, batch: Sequence[PopularRank]) -> int:
         """Store ranking entries; each (site, list, captured_at) is one snapshot."""
@@ -405,34 +571,35 @@ class SqlStore:
             rows,
         ).all()
         ids = {(row.site, row.article_id): row.id for row in inserted}
-        if ids:
-            connection.execute(
-                revisions.insert(),
-                [_revision_row(latest[key], digests[key], pk, 1) for key, pk in ids.items()],
-            )
+        _copy_revisions(connection, list(ids.values()))
         return ids
 
     def _revise(
-        self, connection: Connection, row: dict[str, Any], article: Article, digest: str
-    ) -> bool:
-        revision = row["revision_count"] + 1
-        # Conditional on the hash we read: if another writer revised it meanwhile, we do not
-        # add a second revision on top of a version we have not seen.
-        changed = connection.execute(
-            update(articles)
-            .where(articles.c.id == row["id"], articles.c.content_hash == row["content_hash"])
-            .values(
-                **_content(article, digest),
-                layout=article.layout,
-                section=article.section,
-                revision_count=revision,
-                last_seen_at=article.crawled_at,
+        self,
+        connection: Connection,
+        changed: dict[tuple[str, str], dict[str, Any]],
+        latest: dict[tuple[str, str], Article],
+        digests: dict[tuple[str, str], str],
+    ) -> None:
+        """SQLite: update the edited articles and add their revisions, one statement each."""
+        if not changed:
+            return
+        updates = []
+        for key, row in changed.items():
+            article, revision = latest[key], row["revision_count"] + 1
+            updates.append(
+                {
+                    **_content(article, digests[key]),
+                    "pk": row["id"],
+                    "layout": article.layout,
+                    "section": article.section,
+                    "revision_count": revision,
+                    "last_seen_at": article.crawled_at,
+                }
             )
-        )
-        if changed.rowcount != 1:
-            return False
-        self._add_revision(connection, row["id"], revision, article, digest)
-        return True
+        # The SET clause is made of the parameters' other keys, once for every row.
+        connection.execute(update(articles).where(articles.c.id == bindparam("pk")), updates)
+        _copy_revisions(connection, [row["id"] for row in changed.values()])
 
     def _touch(self, connection: Connection, article_pks: list[int], seen: datetime) -> None:
         if article_pks:
@@ -442,14 +609,23 @@ class SqlStore:
                 .values(last_seen_at=seen)
             )
 
-    def _add_revision(
-        self, connection: Connection, article_pk: int, revision: int, article: Article, digest: str
-    ) -> None:
-        connection.execute(
-            self._insert(revisions)
-            .values(_revision_row(article, digest, article_pk, revision))
-            .on_conflict_do_nothing(index_elements=["article_pk", "revision"])
+
+def _copy_revisions(connection: Connection, article_pks: list[int]) -> None:
+    """Record the current version of these just written articles as their latest revision.
+
+    Copied inside the database: the rows' values are not sent (and converted) a second time.
+    """
+    if not article_pks:
+        return
+    content = [articles.c[name] for name in CONTENT_COLUMNS]
+    connection.execute(
+        revisions.insert().from_select(
+            ["article_pk", "revision", "crawled_at", *CONTENT_COLUMNS],
+            select(
+                articles.c.id, articles.c.revision_count, articles.c.last_seen_at, *content
+            ).where(articles.c.id.in_(article_pks)),
         )
+    )
 
 
 def _content(article: Article, digest: str) -> dict[str, Any]:
@@ -469,13 +645,34 @@ def _content(article: Article, digest: str) -> dict[str, Any]:
     }
 
 
-def _revision_row(article: Article, digest: str, article_pk: int, revision: int) -> dict[str, Any]:
-    return {
-        **_content(article, digest),
-        "article_pk": article_pk,
-        "revision": revision,
-        "crawled_at": article.crawled_at,
-    }
+def _staging_row(article: Article, digest: str, dialect: Dialect) -> tuple[Any, ...]:
+    """A row of the staging table, in STAGING_COLUMNS order."""
+    return (
+        article.site,
+        article.article_id,
+        article.layout,
+        article.section,
+        _utc(_required(article.crawled_at), dialect),
+        digest,
+        article.url,
+        article.title,
+        article.subtitle,
+        article.kicker,
+        json.dumps(list(article.authors)),
+        _utc(article.published_at, dialect),
+        _utc(article.updated_at, dialect),
+        article.body,
+        json.dumps([dict(image) for image in article.images]),
+        json.dumps(dict(article.provenance)),
+    )
+
+
+_UTC_COLUMN = UTCDateTime()
+
+
+def _utc(value: datetime | None, dialect: Dialect) -> datetime | None:
+    """As the UTCDateTime columns bind: naive datetimes refused, aware ones in UTC."""
+    return _UTC_COLUMN.process_bind_param(value, dialect)
 
 
 def _lost(row: Any) -> LostArticle:
