@@ -36,12 +36,17 @@ chromium:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version
 
+# The crawl starts only once the replica itself listens (its --ready-file): when PORT is taken,
+# the replica exits and so does the demo, instead of crawling whatever answers there.
 demo: install chromium
-	@$(BIN)/python -m newsbot.replica --layout $(LAYOUT) --port $(PORT) & replica=$$!; \
-	trap 'kill $$replica 2>/dev/null' EXIT; \
-	$(BIN)/python -m newsbot.replica.wait http://127.0.0.1:$(PORT)/robots.txt && \
+	@ready=$$(mktemp -d); \
+	$(BIN)/python -m newsbot.replica --layout $(LAYOUT) --port $(PORT) --ready-file $$ready/url & replica=$$!; \
+	trap 'kill $$replica 2>/dev/null; rm -rf $$ready' EXIT; \
+	$(BIN)/python -m newsbot.replica.wait --ready-file $$ready/url --pid $$replica || { \
+	  echo "make demo: port $(PORT) is taken or the replica did not start; run make demo PORT=$$(($(PORT) + 7))" >&2; \
+	  exit 1; }; \
 	$(BIN)/scrapy crawl koreaherald -a base_url=http://127.0.0.1:$(PORT) $(ARGS) $(FAST) && \
-	echo "Output: exports/koreaherald/ (articles-*.jsonl, popular-*.jsonl, stats-*.json)"
+	echo "Output: $${NEWSBOT_EXPORTS_DIR:-exports}/koreaherald/ (articles-*.jsonl, popular-*.jsonl, stats-*.json)"
 
 crawl: install chromium
 	$(BIN)/scrapy crawl koreaherald $(ARGS)
