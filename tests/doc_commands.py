@@ -13,7 +13,9 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -207,8 +209,7 @@ def run_commands(
 
     Each command's output and exit status are recorded apart; background jobs (``&``) stay
     in the shell's job table (``kill %1`` works) and are all stopped at the end."""
-    work = cwd / ".doc-run"
-    work.mkdir(exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".doc-run-", dir=cwd))
     script = []
     for number, text in enumerate(texts):
         script.append(f"{{ {text}\n}} >{work}/out.{number} 2>&1 </dev/null")
@@ -229,6 +230,12 @@ def run_commands(
         out = work / f"out.{number}"
         results.append(Ran(text, status, out.read_text(errors="replace") if out.exists() else ""))
     return results
+
+
+def run_each(texts: list[str], cwd: Path, env: dict[str, str], timeout: float = 180) -> list[Ran]:
+    """Run independent commands side by side, each in its own shell (two at a time)."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(lambda text: run_commands([text], cwd, env, timeout)[0], texts))
 
 
 def expected_status(command: DocCommand) -> int | None:
