@@ -187,9 +187,15 @@ def checkout(directory: Path) -> Path:
 
 
 def sandbox_env(**extra: str) -> dict[str, str]:
-    """The test's environment with the virtualenv first on PATH and this checkout importable."""
+    """The test's environment without newsbot's or Scrapyd's variables, this checkout importable.
+
+    The virtualenv is not on PATH: run_commands activates it as the docs say."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "SCRAPYD_"))}
-    env["PATH"] = f"{VENV / 'bin'}{os.pathsep}{env.get('PATH', '/usr/bin:/bin')}"
+    venv_bin = str(VENV / "bin")
+    env["PATH"] = os.pathsep.join(
+        p for p in env.get("PATH", "/usr/bin:/bin").split(os.pathsep) if p != venv_bin
+    )
+    env.pop("VIRTUAL_ENV", None)
     env["PYTHONPATH"] = str(REPO)
     env.update(extra)
     return env
@@ -210,7 +216,9 @@ def run_commands(
     Each command's output and exit status are recorded apart; background jobs (``&``) stay
     in the shell's job table (``kill %1`` works) and are all stopped at the end."""
     work = Path(tempfile.mkdtemp(prefix=".doc-run-", dir=cwd))
-    script = []
+    # "Commands that start with newsbot or scrapy run in the project's virtualenv
+    # (make install, then . .venv/bin/activate)" (docs/operations.md).
+    script = [". .venv/bin/activate"] if (cwd / ".venv" / "bin" / "activate").exists() else []
     for number, text in enumerate(texts):
         script.append(f"{{ {text}\n}} >{work}/out.{number} 2>&1 </dev/null")
         script.append(f"echo $? >{work}/status.{number}")
