@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 LAYOUT ?= 2023
 PORT ?= 8023
+ARTICLES ?= 300
 ARGS ?=
 # The replica is local: politeness settings meant for the live site only slow it down.
 FAST := -s AUTOTHROTTLE_ENABLED=False -s DOWNLOAD_DELAY=0 -s CONCURRENT_REQUESTS_PER_DOMAIN=16
@@ -12,7 +13,8 @@ FAST := -s AUTOTHROTTLE_ENABLED=False -s DOWNLOAD_DELAY=0 -s CONCURRENT_REQUESTS
 .PHONY: help install chromium demo crawl replica test lint format constraints clean bench bench-full bench-aeb
 
 help:
-	@echo "make demo      crawl the bundled offline replica (LAYOUT=2023|current|redesign, ARGS='-a pages=2')"
+	@echo "make demo      crawl the bundled offline replica (LAYOUT=2023|current|redesign, PORT=8023,"
+	@echo "               ARTICLES=300, ARGS='-a pages=2')"
 	@echo "make test      install everything and run the test suite"
 	@echo "make crawl     crawl www.koreaherald.com (needs internet; ARGS='-a sections=National')"
 	@echo "make replica   serve the replica on http://127.0.0.1:$(PORT)/ to look at"
@@ -36,12 +38,17 @@ chromium:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
 	@chromium --version
 
+# The crawl starts only once the replica itself listens (its --ready-file): when PORT is taken,
+# the replica exits and so does the demo, instead of crawling whatever answers there.
 demo: install chromium
-	@$(BIN)/python -m newsbot.replica --layout $(LAYOUT) --port $(PORT) & replica=$$!; \
-	trap 'kill $$replica 2>/dev/null' EXIT; \
-	$(BIN)/python -m newsbot.replica.wait http://127.0.0.1:$(PORT)/robots.txt && \
+	@ready=$$(mktemp -d); \
+	$(BIN)/python -m newsbot.replica --layout $(LAYOUT) --articles $(ARTICLES) --port $(PORT) --ready-file $$ready/url & replica=$$!; \
+	trap 'kill $$replica 2>/dev/null; rm -rf $$ready' EXIT; \
+	$(BIN)/python -m newsbot.replica.wait --ready-file $$ready/url --pid $$replica || { \
+	  echo "make demo: port $(PORT) is taken or the replica did not start; run make demo PORT=$$(($(PORT) + 7))" >&2; \
+	  exit 1; }; \
 	$(BIN)/scrapy crawl koreaherald -a base_url=http://127.0.0.1:$(PORT) $(ARGS) $(FAST) && \
-	echo "Output: exports/koreaherald/ (articles-*.jsonl, popular-*.jsonl, stats-*.json)"
+	echo "Output: $${NEWSBOT_EXPORTS_DIR:-exports}/koreaherald/ (articles-*.jsonl, popular-*.jsonl, stats-*.json)"
 
 crawl: install chromium
 	$(BIN)/scrapy crawl koreaherald $(ARGS)

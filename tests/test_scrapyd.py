@@ -62,8 +62,9 @@ class Scrapyd:
 @pytest.fixture
 def scrapyd(tmp_path):
     python = egg_free_python(tmp_path / "scrapyd-venv")
+    bare = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     check = subprocess.run(
-        [python, "-c", "import newsbot"], cwd=tmp_path, capture_output=True, check=False
+        [python, "-c", "import newsbot"], cwd=tmp_path, env=bare, capture_output=True, check=False
     )
     assert check.returncode != 0, "newsbot must come from the deployed egg only"
     port = free_port()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
+import sys
 from collections import Counter
+from pathlib import Path
 
 from newsbot.replica.corpus import LAYOUTS, build_corpus
 from newsbot.replica.drift import DRIFT_MODES
@@ -41,20 +44,33 @@ def main(argv: list[str] | None = None) -> None:
         help="inject faults (errors, resets, stalls, redirects, bad bodies) chosen by SEED; "
         "the truth gives each article's expected outcome",
     )
+    parser.add_argument(
+        "--ready-file",
+        metavar="PATH",
+        help="write the base URL to PATH once listening (for scripts: only then is it this "
+        "replica that answers on the port)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
-    server = ReplicaServer(
-        build_corpus(args.layout, args.articles),
-        port=args.port,
-        drift=args.drift or False,
-        faults=args.faults,
-    )
+    try:
+        server = ReplicaServer(
+            build_corpus(args.layout, args.articles),
+            port=args.port,
+            drift=args.drift or False,
+            faults=args.faults,
+        )
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        sys.exit(f"{parser.prog}: port {args.port} is taken ({error.strerror}); pick another")
     faults = f", faults from seed {args.faults}" if args.faults is not None else ""
     print(f"Korea Herald replica ({args.layout} layout, {args.articles} articles{faults})")
     if server.replica.faults is not None:
         outcomes = Counter(server.replica.expected_outcomes().values())
         print("expected: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))
     print(f"serving {server.base_url}/  (truth: {server.base_url}/_replica/truth.json)", flush=True)
+    if args.ready_file:
+        Path(args.ready_file).write_text(f"{server.base_url}\n", encoding="utf-8")
     try:
         server.serve_forever()
     except KeyboardInterrupt:
