@@ -6,6 +6,7 @@ import argparse
 import logging
 from collections import Counter
 
+from newsbot.replica.chrome import WEIGHTS
 from newsbot.replica.corpus import LAYOUTS, build_corpus
 from newsbot.replica.drift import DRIFT_MODES
 from newsbot.replica.server import ReplicaServer
@@ -41,6 +42,14 @@ def main(argv: list[str] | None = None) -> None:
         help="inject faults (errors, resets, stalls, redirects, bad bodies) chosen by SEED; "
         "the truth gives each article's expected outcome",
     )
+    parser.add_argument(
+        "--page-weight",
+        choices=WEIGHTS,
+        default="light",
+        help="light (default): the content and the markup parsers read, about 5 KB a page; "
+        "realistic: with the menus, inline scripts and JSON, ads, teaser rails and footers of "
+        "real news pages (about 115 KB, 750 elements, 130 links), as the benchmarks use",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     server = ReplicaServer(
@@ -48,9 +57,13 @@ def main(argv: list[str] | None = None) -> None:
         port=args.port,
         drift=args.drift or False,
         faults=args.faults,
+        weight=args.page_weight,
     )
     faults = f", faults from seed {args.faults}" if args.faults is not None else ""
-    print(f"Korea Herald replica ({args.layout} layout, {args.articles} articles{faults})")
+    print(
+        f"Korea Herald replica ({args.layout} layout, {args.articles} articles, "
+        f"{args.page_weight} pages{faults})"
+    )
     if server.replica.faults is not None:
         outcomes = Counter(server.replica.expected_outcomes().values())
         print("expected: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))
