@@ -86,7 +86,7 @@ def summary(weights: Iterable[Weight]) -> dict[str, dict[str, float]]:
         if len(values) < 2:
             q1 = q3 = float(values[0])
         else:
-            q1, _, q3 = statistics.quantiles(values, n=4)
+            q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
         result[name] = {"q1": q1, "median": statistics.median(values), "q3": q3}
     return result
 

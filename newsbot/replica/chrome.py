@@ -195,10 +195,12 @@ def article_pool(corpus: Corpus, truth: ArticleTruth, count: int = 24) -> list[A
     """Other articles an article page's rails link to: its section first, then any."""
     rng = random.Random(f"pool:{corpus.layout}:{truth.article_id}")
     same = [a for a in corpus.in_section(truth.section) if a.article_id != truth.article_id]
-    others = [a for a in corpus.articles if a.article_id != truth.article_id]
     chosen = rng.sample(same, min(len(same), count // 2))
-    rest = [a for a in others if a not in chosen]
-    chosen += rng.sample(rest, min(len(rest), count - len(chosen)))
+    taken = {truth.article_id, *(a.article_id for a in chosen)}
+    # Drawn from a sample a little larger than needed: no pass over a large corpus per page.
+    wanted = count - len(chosen)
+    extra = rng.sample(corpus.articles, min(len(corpus.articles), wanted + len(taken)))
+    chosen += [a for a in extra if a.article_id not in taken][:wanted]
     return chosen
 
 
