@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from newsbot.replica.chrome import WEIGHTS
 from newsbot.replica.corpus import LAYOUTS, build_corpus
 from newsbot.replica.drift import DRIFT_MODES
 from newsbot.replica.server import ReplicaServer
@@ -50,6 +51,14 @@ def main(argv: list[str] | None = None) -> None:
         help="write the base URL to PATH once listening (for scripts: only then is it this "
         "replica that answers on the port)",
     )
+    parser.add_argument(
+        "--page-weight",
+        choices=WEIGHTS,
+        default="light",
+        help="light (default): the content and the markup parsers read, about 5 KB a page; "
+        "realistic: with the menus, inline scripts and JSON, ads, teaser rails and footers of "
+        "real news pages (about 115 KB, 750 elements, 130 links), as the benchmarks use",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO)
     try:
@@ -58,13 +67,17 @@ def main(argv: list[str] | None = None) -> None:
             port=args.port,
             drift=args.drift or False,
             faults=args.faults,
+            weight=args.page_weight,
         )
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
             raise
         sys.exit(f"{parser.prog}: port {args.port} is taken ({error.strerror}); pick another")
     faults = f", faults from seed {args.faults}" if args.faults is not None else ""
-    print(f"Korea Herald replica ({args.layout} layout, {args.articles} articles{faults})")
+    print(
+        f"Korea Herald replica ({args.layout} layout, {args.articles} articles, "
+        f"{args.page_weight} pages{faults})"
+    )
     if server.replica.faults is not None:
         outcomes = Counter(server.replica.expected_outcomes().values())
         print("expected: " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))

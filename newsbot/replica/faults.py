@@ -250,14 +250,14 @@ VISIBLE_POISON = ("\x1b", "\x07")
 JSON_POISON = "\\ud800\\u0000"
 
 
-def poisoned(corpus: Corpus, article_id: str) -> str:
+def poisoned(corpus: Corpus, article_id: str, weight: str = "light") -> str:
     """The article page with control characters in its headline and paragraphs."""
     truth = corpus.by_id[article_id]
     title = _poison_text(truth.title)
     paragraphs = [_poison_text(text) for text in truth.paragraphs]
     dirty = replace(truth, title=title, paragraphs=paragraphs)
     served = replace(corpus, articles=[dirty if a is truth else a for a in corpus.articles])
-    html = render_article(served, article_id)
+    html = render_article(served, article_id, weight)
     # json.dumps wrote the control characters as \u001b and \u0007; make the JSON-LD worse.
     return html.replace("\\u001b", JSON_POISON).replace("\\u0007", JSON_POISON)
 
@@ -294,14 +294,14 @@ def gzip_bomb() -> bytes:
     return gzip.compress(b"<html><body>" + b" " * BOMB_BYTES, compresslevel=9, mtime=0)
 
 
-def render_article(corpus: Corpus, article_id: str) -> str:
-    """The article page as the layout of ``corpus`` renders it."""
+def render_article(corpus: Corpus, article_id: str, weight: str = "light") -> str:
+    """The article page as the layout of ``corpus`` renders it, at ``weight``."""
     if corpus.layout == "2023":
-        html = layout_2023.article(corpus, article_id)
+        html = layout_2023.article(corpus, article_id, weight=weight)
     elif corpus.layout == "redesign":
-        html = layout_redesign.article(corpus, article_id)
+        html = layout_redesign.article(corpus, article_id, weight)
     else:
-        html = layout_current.article(corpus, article_id)
+        html = layout_current.article(corpus, article_id, weight=weight)
     if html is None:
         raise KeyError(article_id)
     return html

@@ -16,6 +16,9 @@ split into several ``div.text_box`` (seen on the live site).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from newsbot.replica import chrome
 from newsbot.replica.common import PAGE_SIZE, ap_date, ap_datetime, esc, inline_html, page_count
 from newsbot.replica.corpus import SECTION_BY_NAME, SECTIONS, ArticleTruth, Corpus
 
@@ -54,8 +57,24 @@ def _nav() -> str:
     )
 
 
-def _page(title: str, content: str) -> str:
-    return _HEAD.format(title=esc(title), nav=_nav()) + content + _FOOT
+LINKS = chrome.Links(
+    article=lambda article_id: f"/view.php?ud={article_id}",
+    section=lambda section: f"/list.php?ct={section.ct}",
+)
+
+
+def _page(
+    title: str,
+    content: str,
+    weight: str = "light",
+    dress: tuple[Corpus, str, Sequence[ArticleTruth], str | None] | None = None,
+) -> str:
+    """The page; at the realistic weight, with ``dress`` = (corpus, page key, teasers, section)."""
+    head = _HEAD.format(title=esc(title), nav=_nav())
+    if weight == "light" or dress is None:
+        return head + content + _FOOT
+    corpus, key, teasers, section = dress
+    return chrome.dress(head, content, _FOOT, corpus, key, LINKS, teasers, section)
 
 
 def most_popular(corpus: Corpus) -> str:
@@ -74,7 +93,7 @@ def most_popular(corpus: Corpus) -> str:
     )
 
 
-def home(corpus: Corpus) -> str:
+def home(corpus: Corpus, weight: str = "light") -> str:
     """Homepage: navigation, Most Popular, the latest headlines."""
     latest = "".join(
         f'<li><a href="/view.php?ud={a.article_id}">'
@@ -88,11 +107,15 @@ def home(corpus: Corpus) -> str:
         + f'<ul class="main_latest_list">{latest}</ul>'
         + '<a class="more" href="/list.php?ct=020000000000">more</a></div>'
     )
-    return _page("The Korea Herald", content)
+    return _page("The Korea Herald", content, weight, (corpus, "home", corpus.articles[:20], None))
 
 
 def section_list(
-    corpus: Corpus, ct: str, page: int, drift: frozenset[str] = frozenset()
+    corpus: Corpus,
+    ct: str,
+    page: int,
+    drift: frozenset[str] = frozenset(),
+    weight: str = "light",
 ) -> str | None:
     """A section's list page ``np=page`` (15 teasers), or None for an unknown section.
 
@@ -126,7 +149,8 @@ def section_list(
         + _paging(section.ct, page, page_count(len(articles)))
         + "</div>"
     )
-    return _page(f"{section.name} - The Korea Herald", content)
+    dress = (corpus, f"list:{ct}:{page}", shown, section.name)
+    return _page(f"{section.name} - The Korea Herald", content, weight, dress)
 
 
 def _paging(ct: str, page: int, last: int) -> str:
@@ -150,7 +174,9 @@ def _paging(ct: str, page: int, last: int) -> str:
     return f'<div class="paging">{previous}<div class="number">{links}</div>{following}</div>'
 
 
-def article(corpus: Corpus, article_id: str, drift: frozenset[str] = frozenset()) -> str | None:
+def article(
+    corpus: Corpus, article_id: str, drift: frozenset[str] = frozenset(), weight: str = "light"
+) -> str | None:
     """An article page, or None for an unknown id.
 
     ``drift`` serves the markup of site redesigns newsbot does not know yet
@@ -173,7 +199,8 @@ def article(corpus: Corpus, article_id: str, drift: frozenset[str] = frozenset()
         content = content.replace("Published : ", "Posted : ")
     if "body" in drift:
         content = content.replace('<div class="text_box">', '<div class="article_text">')
-    return _page(f"{truth.title} - The Korea Herald", most_popular(corpus) + content)
+    dress = (corpus, f"article:{article_id}", chrome.article_pool(corpus, truth), truth.section)
+    return _page(f"{truth.title} - The Korea Herald", most_popular(corpus) + content, weight, dress)
 
 
 def _content(corpus: Corpus, truth: ArticleTruth, byline_in_title: bool = True) -> str:

@@ -22,7 +22,9 @@ Feeds (RSS 2.0, :mod:`newsbot.replica.feeds`) are advertised in the footer.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
+from newsbot.replica import chrome
 from newsbot.replica.common import PAGE_SIZE, ap_date, ap_datetime, esc, inline_html, page_count
 from newsbot.replica.corpus import SECTION_BY_NAME, SECTIONS, ArticleTruth, Corpus, SectionTruth
 
@@ -61,11 +63,29 @@ def _nav(active: str | None) -> str:
     )
 
 
-def _page(title: str, content: str, active: str | None = None, meta: str = "") -> str:
-    return _HEAD.format(title=esc(title), meta=meta, nav=_nav(active)) + content + _FOOT
+LINKS = chrome.Links(
+    article=lambda article_id: f"/article/{article_id}",
+    section=lambda section: section.path,
+)
 
 
-def home(corpus: Corpus) -> str:
+def _page(
+    title: str,
+    content: str,
+    active: str | None = None,
+    meta: str = "",
+    weight: str = "light",
+    dress: tuple[Corpus, str, Sequence[ArticleTruth], str | None] | None = None,
+) -> str:
+    """The page; at the realistic weight, with ``dress`` = (corpus, page key, teasers, section)."""
+    head = _HEAD.format(title=esc(title), meta=meta, nav=_nav(active))
+    if weight == "light" or dress is None:
+        return head + content + _FOOT
+    corpus, key, teasers, section = dress
+    return chrome.dress(head, content, _FOOT, corpus, key, LINKS, teasers, section)
+
+
+def home(corpus: Corpus, weight: str = "light") -> str:
     """Homepage: navigation, an empty Most Popular widget filled by script, latest news."""
     latest = "".join(
         f'<li><a href="/article/{a.article_id}"><p class="news_title">{esc(a.title)}</p>'
@@ -81,7 +101,8 @@ def home(corpus: Corpus) -> str:
         "</main>"
         f'<script src="{POPULAR_SCRIPT}" defer></script>'
     )
-    return _page("The Korea Herald", content)
+    dress = (corpus, "home", corpus.articles[:20], None)
+    return _page("The Korea Herald", content, weight=weight, dress=dress)
 
 
 def popular_json(corpus: Corpus) -> str:
@@ -128,7 +149,7 @@ def section_for_path(path: str) -> SectionTruth | None:
     return next((s for s in SECTIONS if s.path == path.rstrip("/")), None)
 
 
-def section_list(corpus: Corpus, section: SectionTruth, page: int) -> str:
+def section_list(corpus: Corpus, section: SectionTruth, page: int, weight: str = "light") -> str:
     """A section's list page ``?page=N`` (15 teasers)."""
     articles = corpus.in_section(section.name)
     shown = articles[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
@@ -160,10 +181,19 @@ def section_list(corpus: Corpus, section: SectionTruth, page: int) -> str:
         f'<ul class="news_list">{"".join(teasers)}</ul></article>'
         f'<div class="pagination">{pages}</div></section></main>'
     )
-    return _page(f"{section.name} - The Korea Herald", content, active=section.name)
+    dress = (corpus, f"list:{section.name}:{page}", shown, section.name)
+    return _page(
+        f"{section.name} - The Korea Herald",
+        content,
+        active=section.name,
+        weight=weight,
+        dress=dress,
+    )
 
 
-def article(corpus: Corpus, article_id: str, drift: frozenset[str] = frozenset()) -> str | None:
+def article(
+    corpus: Corpus, article_id: str, drift: frozenset[str] = frozenset(), weight: str = "light"
+) -> str | None:
     """An article page, or None for an unknown id.
 
     With the ``section`` drift, the navigation no longer marks the article's section.
@@ -177,6 +207,8 @@ def article(corpus: Corpus, article_id: str, drift: frozenset[str] = frozenset()
         _content(corpus, truth),
         active=section,
         meta=_meta(corpus, truth),
+        weight=weight,
+        dress=(corpus, f"article:{article_id}", chrome.article_pool(corpus, truth), truth.section),
     )
 
 

@@ -21,7 +21,9 @@ how newsbot reads a site it has no parser for. Bodies follow the article's templ
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
+from newsbot.replica import chrome
 from newsbot.replica.common import PAGE_SIZE, ap_date, esc, inline_html, page_count
 from newsbot.replica.corpus import SECTION_BY_NAME, SECTIONS, ArticleTruth, Corpus, SectionTruth
 from newsbot.replica.feeds import ALL_FEED
@@ -84,13 +86,28 @@ def most_read(corpus: Corpus) -> str:
     )
 
 
-def _page(corpus: Corpus, title: str, main: str, active: str | None = None, head: str = "") -> str:
-    return (
-        _HEAD.format(title=esc(title), all_feed=ALL_FEED, head=head, nav=_nav(active))
-        + f'<main id="content" class="page-main">{main}</main>'
-        + most_read(corpus)
-        + _FOOT
-    )
+LINKS = chrome.Links(
+    article=lambda article_id: f"/article/{article_id}",
+    section=lambda section: section.redesign_path,
+)
+
+
+def _page(
+    corpus: Corpus,
+    title: str,
+    main: str,
+    active: str | None = None,
+    head: str = "",
+    weight: str = "light",
+    dress: tuple[str, Sequence[ArticleTruth]] | None = None,
+) -> str:
+    """The page; at the realistic weight, with ``dress`` = (page key, teasers)."""
+    top = _HEAD.format(title=esc(title), all_feed=ALL_FEED, head=head, nav=_nav(active))
+    content = f'<main id="content" class="page-main">{main}</main>' + most_read(corpus)
+    if weight == "light" or dress is None:
+        return top + content + _FOOT
+    key, teasers = dress
+    return chrome.dress(top, content, _FOOT, corpus, key, LINKS, teasers, active)
 
 
 def _cards(articles: list[ArticleTruth]) -> str:
@@ -105,16 +122,17 @@ def _cards(articles: list[ArticleTruth]) -> str:
     )
 
 
-def home(corpus: Corpus) -> str:
+def home(corpus: Corpus, weight: str = "light") -> str:
     """Homepage: the latest stories as cards; MOST READ in the rail."""
     main = (
         '<section class="top-stories"><h2 class="block-title">Latest</h2>'
         f'<div class="story-feed">{_cards(corpus.articles[:20])}</div></section>'
     )
-    return _page(corpus, "The Korea Herald | Korea's leading English-language daily", main)
+    title = "The Korea Herald | Korea's leading English-language daily"
+    return _page(corpus, title, main, weight=weight, dress=("home", corpus.articles[:20]))
 
 
-def section_list(corpus: Corpus, section: SectionTruth, page: int) -> str:
+def section_list(corpus: Corpus, section: SectionTruth, page: int, weight: str = "light") -> str:
     """A section's list page ``?page=N`` (15 cards) with a pager."""
     articles = corpus.in_section(section.name)
     shown = articles[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
@@ -138,7 +156,9 @@ def section_list(corpus: Corpus, section: SectionTruth, page: int) -> str:
         f'<link rel="alternate" type="application/rss+xml" title="The Korea Herald: '
         f'{esc(section.name)}" href="/rss/{section.feed}">'
     )
-    return _page(corpus, f"{section.name} | The Korea Herald", main, section.name, head)
+    title = f"{section.name} | The Korea Herald"
+    dress = (f"list:{section.name}:{page}", shown)
+    return _page(corpus, title, main, section.name, head, weight, dress)
 
 
 def json_ld(corpus: Corpus, truth: ArticleTruth, url: str) -> dict[str, object]:
@@ -177,7 +197,7 @@ def json_ld(corpus: Corpus, truth: ArticleTruth, url: str) -> dict[str, object]:
     }
 
 
-def article(corpus: Corpus, article_id: str) -> str | None:
+def article(corpus: Corpus, article_id: str, weight: str = "light") -> str | None:
     """An article page, or None for an unknown id."""
     truth = corpus.by_id.get(article_id)
     if truth is None:
@@ -219,7 +239,9 @@ def article(corpus: Corpus, article_id: str) -> str | None:
         "<button>Sign up</button></form></div>"
         "</article>"
     )
-    return _page(corpus, f"{truth.title} | The Korea Herald", main, truth.section, head)
+    title = f"{truth.title} | The Korea Herald"
+    dress = (f"article:{article_id}", chrome.article_pool(corpus, truth))
+    return _page(corpus, title, main, truth.section, head, weight, dress)
 
 
 def _block(corpus: Corpus, truth: ArticleTruth, kind: str, value: str) -> str:

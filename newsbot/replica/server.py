@@ -18,8 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from newsbot.replica import chrome, feeds, layout_2023, layout_current, layout_redesign
 from newsbot.replica import faults as faulty
-from newsbot.replica import feeds, layout_2023, layout_current, layout_redesign
 from newsbot.replica.corpus import Corpus, build_corpus
 from newsbot.replica.drift import drift_modes
 from newsbot.replica.truth import article_truth
@@ -53,13 +53,23 @@ class Replica:
     """Routes requests to one layout's pages over one corpus."""
 
     def __init__(
-        self, corpus: Corpus, drift: bool | str = False, faults: int | None = None
+        self,
+        corpus: Corpus,
+        drift: bool | str = False,
+        faults: int | None = None,
+        weight: str = "light",
     ) -> None:
+        if weight not in chrome.WEIGHTS:
+            raise ValueError(f"page weight {weight!r}: one of {', '.join(chrome.WEIGHTS)}")
+        # light: the content and the markup parsers read; realistic: with the menus, scripts,
+        # ads, rails and footers real pages carry (newsbot.replica.chrome).
+        self.weight = weight
         # With a fault seed, the served corpus is the faulty one (some titles change).
         self.faults = faulty.plan_faults(corpus, faults) if faults is not None else None
         self.corpus = faulty.faulty_corpus(corpus, self.faults) if self.faults else corpus
         self.drift = drift_modes(drift, corpus.layout)  # see newsbot.replica.drift
         self.requests: dict[str, int] = {}
+        self.targets: dict[str, int] = {}  # by whole request target, query included
         self.attempts: dict[str, int] = {}  # per page (faults.page_key), for transient faults
         self.offsite_base = f"http://{faulty.OFFSITE_HOST}"  # the server adds its port
         self._lock = threading.Lock()
@@ -86,6 +96,7 @@ class Replica:
         with self._lock:
             path = urlsplit(target).path
             self.requests[path] = self.requests.get(path, 0) + 1
+            self.targets[target] = self.targets.get(target, 0) + 1
             key = faulty.page_key(self.corpus.layout, target) if self.faults else None
             attempt = 0
             if key is not None:
@@ -136,7 +147,8 @@ class Replica:
             body = faulty.legacy_encoded(html, charset_in_meta=False)
             return Response(200, body, f"text/html; charset={faulty.LEGACY_CHARSET}")
         if fault == "poison":
-            return Response(200, faulty.poisoned(self.corpus, article_id).encode("utf-8"))
+            poisoned = faulty.poisoned(self.corpus, article_id, self.weight)
+            return Response(200, poisoned.encode("utf-8"))
         if fault.startswith("jsonld_"):
             return Response(200, faulty.hostile_json_ld(html, fault).encode("utf-8"))
         return None  # title_too_long: the served corpus already has the long title
@@ -150,6 +162,9 @@ class Replica:
             return Response(200, PIXEL, "image/gif")
         if parts.path.endswith(".css"):
             return Response(200, b"body{font-family:sans-serif}", "text/css")
+        if parts.path.startswith("/js/vendor/") and parts.path.endswith(".js"):
+            # The realistic pages' vendor scripts: empty stand-ins for a browser to load.
+            return Response(200, b"/* vendor script */", "application/javascript")
         if parts.path == "/_replica/truth.json":
             truth = _truth_json(self.corpus, self.faults)
             return Response(200, truth.encode(), "application/json")
@@ -166,11 +181,15 @@ class Replica:
             return None
         if self.corpus.layout == "2023":
             if path == "/":
-                return layout_2023.home(self.corpus)
+                return layout_2023.home(self.corpus, self.weight)
             if path == "/list.php" and "ct" in query:
-                return layout_2023.section_list(self.corpus, query["ct"], page, self.drift)
+                return layout_2023.section_list(
+                    self.corpus, query["ct"], page, self.drift, self.weight
+                )
             if path == "/view.php" and "ud" in query:
-                return layout_2023.article(self.corpus, query["ud"], drift=self.drift)
+                return layout_2023.article(
+                    self.corpus, query["ud"], drift=self.drift, weight=self.weight
+                )
             return None
         if path.startswith("/rss/"):
             feed = feeds.rss(self.corpus, path.removeprefix("/rss/"))
@@ -180,7 +199,7 @@ class Replica:
         if self.corpus.layout == "redesign":
             return self._redesign_page(path, page)
         if path == "/":
-            return layout_current.home(self.corpus)
+            return layout_current.home(self.corpus, self.weight)
         if path == layout_current.POPULAR_API:
             body = layout_current.popular_json(self.corpus).encode()
             return Response(200, body, "application/json; charset=utf-8")
@@ -189,20 +208,23 @@ class Replica:
             return Response(200, js, "application/javascript; charset=utf-8")
         if path.startswith("/article/"):
             article_id = path.removeprefix("/article/")
-            return layout_current.article(self.corpus, article_id, drift=self.drift)
+            return layout_current.article(
+                self.corpus, article_id, drift=self.drift, weight=self.weight
+            )
         section = layout_current.section_for_path(path)
         if section is not None:
-            return layout_current.section_list(self.corpus, section, page)
+            return layout_current.section_list(self.corpus, section, page, self.weight)
         return None
 
     def _redesign_page(self, path: str, page: int) -> str | None:
         if path == "/":
-            return layout_redesign.home(self.corpus)
+            return layout_redesign.home(self.corpus, self.weight)
         if path.startswith("/article/"):
-            return layout_redesign.article(self.corpus, path.removeprefix("/article/"))
+            article_id = path.removeprefix("/article/")
+            return layout_redesign.article(self.corpus, article_id, self.weight)
         section = layout_redesign.section_for_path(path)
         if section is not None:
-            return layout_redesign.section_list(self.corpus, section, page)
+            return layout_redesign.section_list(self.corpus, section, page, self.weight)
         return None
 
 
@@ -317,10 +339,11 @@ class ReplicaServer(ThreadingHTTPServer):
         host: str = "127.0.0.1",
         drift: bool | str = False,
         faults: int | None = None,
+        weight: str = "light",
     ) -> None:
         if host not in ("127.0.0.1", "localhost", "::1"):
             raise ValueError("the replica only listens on loopback")
-        self.replica = Replica(corpus, drift=drift, faults=faults)
+        self.replica = Replica(corpus, drift=drift, faults=faults, weight=weight)
         super().__init__((host, port), _Handler)
         self.replica.offsite_base = f"http://{faulty.OFFSITE_HOST}:{self.server_address[1]}"
 
@@ -337,9 +360,10 @@ def serving(
     articles: int = 300,
     drift: bool | str = False,
     faults: int | None = None,
+    weight: str = "light",
 ) -> Iterator[ReplicaServer]:
     """A replica served in a thread for the duration of a ``with`` block."""
-    server = serve_in_thread(layout, articles, drift=drift, faults=faults)
+    server = serve_in_thread(layout, articles, drift=drift, faults=faults, weight=weight)
     try:
         yield server
     finally:
@@ -353,9 +377,10 @@ def serve_in_thread(
     port: int = 0,
     drift: bool | str = False,
     faults: int | None = None,
+    weight: str = "light",
 ) -> ReplicaServer:
     """Start a replica in a daemon thread; call ``shutdown()`` and ``server_close()`` to stop."""
     corpus = build_corpus(layout, articles)
-    server = ReplicaServer(corpus, port=port, drift=drift, faults=faults)
+    server = ReplicaServer(corpus, port=port, drift=drift, faults=faults, weight=weight)
     threading.Thread(target=server.serve_forever, name="replica", daemon=True).start()
     return server

@@ -1,0 +1,164 @@
+"""What the figures share: run modes, the replica and crawl processes, timing helpers.
+
+And the record of the machine a run measured on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+BARE_SPIDER = Path(__file__).with_name("bare_spider.py")
+# The same engine settings for newsbot and the bare spider: no politeness, same concurrency.
+ENGINE = [
+    "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
+    "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
+    "-s", "ROBOTSTXT_OBEY=True", "-s", "LOG_LEVEL=WARNING",
+    "-s", "TELNETCONSOLE_ENABLED=False", "-s", "REMOTE_CONTROL_ENABLED=False",
+]  # fmt: skip
+# Pages as heavy as real news pages (newsbot.replica.chrome): what every figure runs at.
+PAGE_WEIGHT = "realistic"
+
+
+@dataclass(frozen=True)
+class Mode:
+    """How much work each figure gets."""
+
+    crawl_articles: int
+    pairs: int
+    parse_pages: int
+    store_rows: int
+    memory_small: int
+    memory_large: int
+    aeb_pages: int | None  # None: all 181
+
+
+# Sized for realistic-weight pages, about 20 times the bytes of light ones: quick under two
+# minutes, full under five on an idle two-core machine. Crawls and memory scale with articles,
+# parse cost with pages (newspaper4k and trafilatura take 50-120 ms a page).
+MODES = {
+    "smoke": Mode(60, 1, 20, 200, 60, 120, 15),
+    "quick": Mode(300, 3, 40, 2_000, 300, 1_200, None),
+    "full": Mode(1_000, 5, 100, 10_000, 600, 2_400, None),
+}
+
+
+def machine() -> dict[str, Any]:
+    """The machine a run measured on: its cores and how busy it was at the start."""
+    return {
+        "cpu_count": os.cpu_count(),
+        "load_average_at_start": [round(load, 2) for load in os.getloadavg()],
+        "python": sys.version.split()[0],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def replica(articles: int, weight: str = PAGE_WEIGHT) -> Iterator[str]:
+    """The 2023-layout replica in a process of its own (not competing with the driver)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "newsbot.replica", "--layout", "2023",
+         "--articles", str(articles), "--port", str(port), "--page-weight", weight],
+        cwd=REPO, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        subprocess.run([sys.executable, "-m", "newsbot.replica.wait", f"{base}/robots.txt"],
+                       cwd=REPO, check=True)  # fmt: skip
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def run_process(command: list[str], cwd: Path, env: dict[str, str]) -> int:
+    """Run, sampling the process's resident memory; returns its peak RSS in KiB.
+
+    Sampled rather than read from ``wait4``'s ``ru_maxrss``: Linux carries that high-water
+    mark across fork and exec, so a child would report this (larger) driver's memory.
+    """
+    import psutil
+
+    process = subprocess.Popen(command, cwd=cwd, env=env)
+    watched = psutil.Process(process.pid)
+    peak = 0
+    while process.poll() is None:
+        try:
+            peak = max(peak, watched.memory_info().rss)
+        except psutil.NoSuchProcess:
+            break
+        time.sleep(0.05)
+    if process.wait() != 0:
+        raise RuntimeError(f"{command[:6]}… exited with {process.returncode}")
+    return peak // 1024
+
+
+def newsbot_crawl(base: str, workdir: Path) -> dict[str, Any]:
+    """The whole product: parse, validate, dedupe, SQLite store, feeds, monitors."""
+    env = {**os.environ, "NEWSBOT_EXPORTS_DIR": str(workdir)}
+    for name in ("NEWSBOT_DATABASE_URL", "NEWSBOT_REDIS_URL", "NEWSBOT_STATS_FILE"):
+        env.pop(name, None)
+    stats_file = workdir / "stats.json"
+    rss = run_process(
+        # Section lists only: the bare spider does not read feeds (the 2023 replica has none).
+        [sys.executable, "-m", "scrapy", "crawl", "koreaherald", "-a", f"base_url={base}",
+         "-a", "pages=100000", "-a", "discover=sections", *ENGINE,
+         "-s", f"NEWSBOT_STATS_FILE={stats_file}"],
+        REPO, env,
+    )  # fmt: skip
+    stats: dict[str, Any] = json.loads(stats_file.read_text())
+    stats["peak_rss_kib"] = rss
+    return stats
+
+
+def bare_crawl(base: str, workdir: Path) -> dict[str, Any]:
+    """The baseline, run outside the project so that none of newsbot's settings apply."""
+    stats_file = workdir / "bare-stats.json"
+    env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
+    rss = run_process(
+        [sys.executable, "-m", "scrapy", "runspider", str(BARE_SPIDER), "-a", f"base_url={base}",
+         "-a", f"stats_file={stats_file}", *ENGINE],
+        workdir, env,
+    )  # fmt: skip
+    stats: dict[str, Any] = json.loads(stats_file.read_text())
+    stats["peak_rss_kib"] = rss
+    return stats
+
+
+def pages_per_second(stats: dict[str, Any]) -> float:
+    return float(stats["response_received_count"]) / float(stats["elapsed_time_seconds"])
+
+
+def rates(work: Callable[[], int], rounds: int = 3) -> list[float]:
+    """Items per second of each of ``rounds`` runs.
+
+    Figures take the fastest (the least disturbed one) and record them all, so a reader can
+    judge the noise.
+    """
+    found = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        done = work()
+        found.append(done / (time.perf_counter() - started))
+    return found
+
+
+def fresh(path: Path) -> Path:
+    path.mkdir(parents=True, exist_ok=False)
+    return path
