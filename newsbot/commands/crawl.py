@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.exceptions import UsageError
+from scrapy.spiderloader import get_spider_loader
 
 from newsbot.addon import apply_environment
 from newsbot.exitcodes import EXIT_CRAWL_FAILED, EXIT_OK, crawl_outcome
@@ -36,32 +37,37 @@ class Command(ScrapyCrawlCommand):
         return "Run a spider of the current project, by name; exit code by its outcome"
 
     def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
-        """Scrapy's options, then the environment's ``NEWSBOT_*`` values, before any crawler."""
+        """Scrapy's options; then the ``NEWSBOT_*`` environment and the spider's arguments.
+
+        Checked here, before Scrapy sets up logging and the crawler process: a refusal is the
+        only line the command prints, and nothing opens, crawls or is recorded.
+        """
         super().process_options(args, opts)
         assert self.settings is not None  # noqa: S101 - set by scrapy.cmdline
         try:
             apply_environment(self.settings.copy())
         except ValueError as error:
             _refuse(str(error))
+        if len(args) != 1:
+            return  # run() says what is wrong with the command line
+        loader = get_spider_loader(self.settings)
+        try:
+            spidercls = loader.load(args[0])
+        except KeyError:
+            _refuse(f"no spider named {args[0]!r}; the spiders are: {', '.join(loader.list())}")
+        try:
+            # Built once without a crawler: every argument is checked in __init__.
+            spidercls(**opts.spargs)
+        except BadArgument as error:
+            _refuse(str(error))
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
-        """Check the spider's arguments, crawl, and set ``exitcode`` from the final stats."""
+        """Crawl, and set ``exitcode`` from the final stats."""
         if len(args) < 1:
             raise UsageError
         if len(args) > 1:
             raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
         assert self.crawler_process  # noqa: S101 - requires_crawler_process
-        try:
-            spidercls = self.crawler_process.spider_loader.load(args[0])
-        except KeyError:
-            super().run(args, opts)  # Scrapy's own message for an unknown spider
-            return
-        try:
-            # Built once without a crawler: every argument is checked in __init__, and a
-            # spider refusing one must stop the command before anything opens or is recorded.
-            spidercls(**opts.spargs)
-        except BadArgument as error:
-            _refuse(str(error))
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
@@ -78,6 +84,6 @@ def exit_code(crawler: Crawler, bootstrap_failed: bool) -> int:
     return code
 
 
-def _refuse(message: str) -> None:
+def _refuse(message: str) -> NoReturn:
     print(f"scrapy crawl: {message}", file=sys.stderr)
     sys.exit(EXIT_CRAWL_FAILED)
