@@ -37,7 +37,6 @@ UNRECOGNISED_PREFIXES = (
     "newsbot/popular/not_found",
     "newsbot/popular/empty",
     "newsbot/sections/not_found",
-    "newsbot/sections/unknown",
     "newsbot/teasers/undated",
 )
 # Pages of a site with layouts that none of them recognised: read by the generic extractor.

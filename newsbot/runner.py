@@ -8,7 +8,8 @@
 - Resumable: the crawl keeps its queue in ``<runs>/<job>/jobdir`` (Scrapy's ``JOBDIR``). A run
   stopped by SIGINT/SIGTERM leaves it, and the next run of the job continues from there; a
   finished run clears it, so the next one starts afresh.
-- The exit status says how it went (see the ``EXIT_*`` constants).
+- The exit status says how it went: the crawl's own (newsbot.exitcodes, set by newsbot's
+  ``scrapy crawl``), passed through, or ``EXIT_ALREADY_RUNNING`` for a locked job.
 """
 
 from __future__ import annotations
@@ -26,19 +27,37 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
+from newsbot.exitcodes import (
+    EXIT_ALREADY_RUNNING,
+    EXIT_CRAWL_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_MONITORS_FAILED,
+    EXIT_OK,
+    SITE_UNREACHABLE,
+    UNKNOWN_SECTION,
+    UNKNOWN_SECTIONS_STAT,
+)
 from newsbot.pids import alive
 
-EXIT_OK = 0
-EXIT_CRAWL_FAILED = 1  # the crawl could not run or did not finish
-EXIT_MONITORS_FAILED = 2  # the crawl finished but a monitor check failed
-EXIT_INTERRUPTED = 3  # stopped by a signal; run the job again to resume
-EXIT_ALREADY_RUNNING = 75  # EX_TEMPFAIL: another run of this job holds the lock
+# The exit codes of the one table (newsbot.exitcodes), re-exported for the runner's callers.
+__all__ = [
+    "EXIT_ALREADY_RUNNING",
+    "EXIT_CRAWL_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_MONITORS_FAILED",
+    "EXIT_OK",
+    "run_job",
+    "runs_directory",
+]
 
 # Finish reasons of distributed crawls an operator ended (newsbot.distributed).
 _ENDED_BY_HAND = {
     "dist_stop": "the distributed crawl was stopped by `newsbot dist stop`",
     "dist_clean": "the distributed crawl was removed by `newsbot dist clean --force`",
 }
+_CRAWL_CODES = {EXIT_OK, EXIT_CRAWL_FAILED, EXIT_MONITORS_FAILED, EXIT_INTERRUPTED}
+# The crawl's own words on why its site was unreachable (newsbot.spiders.base).
+_UNREACHABLE_STAT = "newsbot/site_unreachable/detail"
 _JOBDIR_OWNER = "newsbot-run"  # in the JOBDIR: the time stamp of the run that used it last
 _JOB_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
@@ -158,20 +177,31 @@ def _outcome(
     log: Path,
     out: TextIO,
 ) -> int:
-    if returncode != 0 or stats is None:
+    """One line saying how the crawl went; its exit code passed through (1 if it has none)."""
+    code = returncode if returncode in _CRAWL_CODES else EXIT_CRAWL_FAILED
+    reason = stats.get("finish_reason") if stats is not None else None
+    if stats is None or reason is None:
         print(f"job {job}: crawl failed (exit status {returncode}); see {log}", file=sys.stderr)
-        return EXIT_CRAWL_FAILED
-    reason = stats.get("finish_reason")
+        return code
     if reason == "shutdown":
         print(f"job {job}: interrupted; run it again to resume ({jobdir})", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    if reason in _ENDED_BY_HAND:
+        return code
+    if reason == "finished":
+        shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh
+    if reason == SITE_UNREACHABLE:
+        print(f"job {job}: site unreachable: {stats.get(_UNREACHABLE_STAT)}; see {log}",
+              file=sys.stderr)  # fmt: skip
+        return code
+    if reason == UNKNOWN_SECTION or stats.get(UNKNOWN_SECTIONS_STAT):
+        print(f"job {job}: unknown section(s) asked for; see {log}", file=sys.stderr)
+        if reason == UNKNOWN_SECTION:
+            return code
+    elif reason in _ENDED_BY_HAND:
         print(f"job {job}: {_ENDED_BY_HAND[reason]}: a partial crawl; see {log}", file=sys.stderr)
-        return EXIT_CRAWL_FAILED
-    if reason != "finished":
+        return code
+    elif reason != "finished":
         print(f"job {job}: crawl ended with {reason!r}; see {log}", file=sys.stderr)
-        return EXIT_CRAWL_FAILED
-    shutil.rmtree(jobdir, ignore_errors=True)  # done: the next run starts afresh
+        return code
     articles = stats.get("newsbot/saved/Article/new", 0) + stats.get(
         "newsbot/saved/Article/revised", 0
     )
@@ -183,7 +213,7 @@ def _outcome(
             f"so nothing vouches for this crawl; see {log}",
             file=sys.stderr,
         )
-        return EXIT_CRAWL_FAILED
+        return code
     print(
         f"job {job}: finished; {articles} new or revised articles, {ranks} ranks stored; "
         f"monitors {monitors}; log {log}",
@@ -192,8 +222,7 @@ def _outcome(
     if monitors == "failed":
         for failure in stats.get("newsbot/monitors/failures", []):
             print(f"job {job}: monitor failed: {failure}", file=sys.stderr)
-        return EXIT_MONITORS_FAILED
-    return EXIT_OK
+    return code
 
 
 def _finished(stats_file: Path) -> bool:

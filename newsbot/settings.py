@@ -13,6 +13,9 @@ from __future__ import annotations
 import os
 
 BOT_NAME = "newsbot"
+# `scrapy crawl` exits with the crawl's outcome: 0 passed, 1 could not crawl, 2 a monitor
+# failed, 3 interrupted (newsbot/commands/crawl.py, newsbot/exitcodes.py).
+COMMANDS_MODULE = "newsbot.commands"
 SPIDER_MODULES = ["newsbot.spiders"]
 NEWSPIDER_MODULE = "newsbot.spiders"
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from newsbot.exitcodes import EXIT_MONITORS_FAILED
 from tests.crawling import crawl
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -121,7 +122,9 @@ def test_a_list_that_never_fills_is_taken_as_it_is_after_the_wait(tmp_path):
         result = crawl(site, tmp_path, "-a", "popular=only",
                        "-s", "NEWSBOT_POPULAR_RENDER_TIMEOUT=2",
                        "-s", "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT=10000")  # fmt: skip
-    assert result.returncode == 0, result.log[-3000:]
+    # The crawl finishes; the empty list is a page not understood, which fails the monitors.
+    assert result.returncode == EXIT_MONITORS_FAILED, result.log[-3000:]
+    assert result.stats["finish_reason"] == "finished"
     assert result.stats["newsbot/popular/empty"] == 1, "read, and found empty"
     assert no_failed_request(result.stats)
 

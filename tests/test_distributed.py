@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from newsbot.exitcodes import EXIT_CRAWL_FAILED, EXIT_MONITORS_FAILED, EXIT_OK
 from newsbot.replica.corpus import build_corpus
 from tests.conftest import REDIS_URL
 from tests.crawling import REPO
@@ -206,7 +207,11 @@ def test_retries_redirects_timeouts_and_drops_leave_no_lease_behind(redis_prefix
             counts = table_counts(url)
         finally:
             kill_all(workers)
-    assert [w.returncode for w in workers] == [0, 0]
+    # Each worker finished; the one that met the lost pages exits 2, its monitors failed.
+    verdicts = [stats_of(tmp_path, name)["newsbot/monitors/status"] for name in "ab"]
+    assert [w.returncode for w in workers] == [
+        EXIT_MONITORS_FAILED if verdict == "failed" else EXIT_OK for verdict in verdicts
+    ]
     assert _leases(redis_prefix) == {}
     assert prefix_keys(redis_prefix) == [], "a finished crawl leaves no keys behind"
     # Every article but those whose URL never leads to an article page of their own.
@@ -245,7 +250,8 @@ def test_dist_stop_ends_the_crawl_as_stopped_not_finished(replica_1000, redis_pr
             assert _wait(lambda: _articles(url) >= 100)
             assert dist(redis_prefix, "stop") == 0
             for worker in workers:
-                assert worker.wait(timeout=60) == 0
+                # Ended by hand: a partial crawl, finish reason dist_stop, exit 1.
+                assert worker.wait(timeout=60) == EXIT_CRAWL_FAILED
         finally:
             kill_all(workers)
         assert _articles(url) < len(corpus.articles), "stopped half-way"
@@ -276,7 +282,7 @@ def test_dist_clean_refuses_live_workers_unless_forced(
             assert all(worker.poll() is None for worker in workers), "refused: they go on"
             assert dist(redis_prefix, "clean", "--force") == 0
             for worker in workers:
-                assert worker.wait(timeout=60) == 0
+                assert worker.wait(timeout=60) == EXIT_CRAWL_FAILED  # dist_clean: partial
         finally:
             kill_all(workers)
     for name in "ab":

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsbot.cli import main as newsbot
+from newsbot.exitcodes import EXIT_MONITORS_FAILED
 from newsbot.storage import open_store
 from tests.crawling import crawl
 from tests.factories import article
@@ -100,7 +101,7 @@ def test_a_database_outage_while_recording_a_loss_is_not_fatal(tmp_path):
             "-a", "sections=National", "-a", "pages=1", "-a", "popular=skip",
             database_url="postgresql+psycopg://postgres@127.0.0.1:9/none",
         )  # fmt: skip
-    assert result.returncode == 0
+    assert result.returncode == EXIT_MONITORS_FAILED  # a page was lost; the crawl finished
     assert result.stats["newsbot/lost/article/http_404"] == 1
     assert result.stats["newsbot/store/errors/lost_article_record/OperationalError"] >= 1
     assert "Traceback" not in result.log.split("INFO: Closing spider")[0]

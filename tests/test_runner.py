@@ -16,7 +16,6 @@ from newsbot.runner import (
     EXIT_ALREADY_RUNNING,
     EXIT_CRAWL_FAILED,
     EXIT_INTERRUPTED,
-    EXIT_MONITORS_FAILED,
     EXIT_OK,
 )
 from tests.crawling import FAST, REPO
@@ -130,14 +129,14 @@ def test_crawl_that_cannot_start_exits_non_zero(tmp_path):
     assert "crawl failed" in err
 
 
-def test_crawl_of_an_unreachable_site_fails_its_monitors(tmp_path):
+def test_crawl_of_an_unreachable_site_could_not_crawl(tmp_path):
     closed = TcpProxy("127.0.0.1", 9)
     closed.cut()
     run = newsbot_run("unreachable", tmp_path, "-a", f"base_url=http://127.0.0.1:{closed.port}",
                       *FAST, "-s", "RETRY_ENABLED=False")  # fmt: skip
     _, err = run.communicate(timeout=120)
-    assert run.returncode == EXIT_MONITORS_FAILED
-    assert "monitor failed: Error Count Monitor" in err
+    assert run.returncode == EXIT_CRAWL_FAILED
+    assert f"site unreachable: http://127.0.0.1:{closed.port}/ — connection refused" in err
 
 
 def test_bad_job_name_is_refused(tmp_path):

@@ -200,3 +200,37 @@ def test_deploy_schedule_and_store_through_scrapyd(scrapyd, tmp_path):
     [feed] = (scrapyd.exports / "koreaherald").glob("articles-*.jsonl")
     ids = [json.loads(line)["article_id"] for line in feed.read_text().splitlines()]
     assert sorted(ids) == sorted(wanted)
+
+
+def test_scrapyd_logs_the_exit_code_of_a_job_that_could_not_crawl(scrapyd, tmp_path):
+    """Scrapyd lists every ended job as finished; its own log tells a failed one by its code."""
+    deploy(scrapyd, tmp_path)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        closed = sock.getsockname()[1]
+    scheduled = scrapyd.call(
+        "schedule.json",
+        [
+            ("project", "newsbot"),
+            ("spider", "koreaherald"),
+            ("base_url", f"http://127.0.0.1:{closed}"),
+            ("setting", "RETRY_ENABLED=False"),
+        ],
+    )
+    job = scheduled["jobid"]
+    deadline = time.monotonic() + 120
+    while not any(
+        j["id"] == job for j in scrapyd.call("listjobs.json?project=newsbot")["finished"]
+    ):
+        assert time.monotonic() < deadline, "the job did not finish"
+        time.sleep(0.5)
+    log = (scrapyd.home / "logs" / "newsbot" / "koreaherald" / f"{job}.log").read_text()
+    assert f"Site unreachable: http://127.0.0.1:{closed}/ — connection refused" in log
+    deadline = time.monotonic() + 10
+    while "exitstatus=1" not in (scrapyd.home / "scrapyd.out").read_text():
+        assert time.monotonic() < deadline, (scrapyd.home / "scrapyd.out").read_text()[-3000:]
+        time.sleep(0.2)
+    assert (
+        f"Process died: exitstatus=1 project='newsbot' spider='koreaherald' job='{job}'"
+        in (scrapyd.home / "scrapyd.out").read_text()
+    )

@@ -50,9 +50,9 @@ def split(results):
     ("kwargs", "message"),
     [
         ({"pages": "0"}, "pages must be a positive"),
-        ({"pages": "many"}, "invalid literal"),
+        ({"pages": "many"}, "pages must be a positive"),
         ({"popular": "sometimes"}, "popular must be one of"),
-        ({"since": "11/09/2023"}, "Invalid isoformat"),
+        ({"since": "11/09/2023"}, "since must be a date YYYY-MM-DD"),
         ({"base_url": "ftp://example.org"}, "base_url must be an http"),
         ({"discover": "sitemaps"}, "discover must be one of sections, feeds, both"),
     ],
@@ -133,7 +133,7 @@ def test_section_filter_ignores_case_and_reports_unknown_names(caplog):
     assert items == []
     assert [r.cb_kwargs["section"] for r in requests] == ["National", "Business"]
     assert stats.get_value("newsbot/sections/unknown") == 1
-    assert "culture" in caplog.text
+    assert "Unknown section(s) Culture; the site has: National, Business" in caplog.text
 
 
 def test_popular_only_follows_no_section():

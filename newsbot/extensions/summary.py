@@ -17,6 +17,7 @@ from scrapy import Spider, signals
 from scrapy.exceptions import NotConfigured
 from scrapy.extensions.logstats import LogStats
 
+from newsbot.exitcodes import SITE_UNREACHABLE, UNKNOWN_SECTIONS_STAT
 from newsbot.extensions.stats_file import crawl_stamp
 from newsbot.monitors import LOST_PREFIX
 from newsbot.rejects import crawler_rejects
@@ -167,6 +168,14 @@ def summary_lines(
         f"revised, {known} known{_canaries(stats)}; "
         f"{count('newsbot/saved/PopularRank')} Most Popular ranks captured"
     ]
+    if reason == SITE_UNREACHABLE:
+        detail = stats.get("newsbot/site_unreachable/detail", "its homepage failed")
+        lines.append(f"The site could not be reached: {detail}")
+    if stats.get(UNKNOWN_SECTIONS_STAT):
+        lines.append(
+            f"{stats[UNKNOWN_SECTIONS_STAT]} section(s) asked for are not on the site "
+            "(see the 'Unknown section(s)' line)"
+        )
     lost = {k.removeprefix(LOST_PREFIX): v for k, v in stats.items() if k.startswith(LOST_PREFIX)}
     if lost:
         detail = ", ".join(f"{key}: {n}" for key, n in sorted(lost.items()))

@@ -15,10 +15,12 @@ from urllib.parse import parse_qsl, urlsplit
 
 import scrapy
 from scrapy.http import HtmlResponse, Response
+from scrapy.utils.defer import deferred_from_coro
 from twisted.python.failure import Failure
 
 from newsbot.browser import keep_on_site, wait_for_list_after
 from newsbot.distributed import worker_for
+from newsbot.exitcodes import SITE_UNREACHABLE, UNKNOWN_SECTION
 from newsbot.extract.landmarks import POPULAR_HEADINGS
 from newsbot.feeds import FeedEntry, UnreadableFeed, advertised_feeds, feed_entries, rebase
 from newsbot.items import Article
@@ -52,9 +54,28 @@ DISCOVER_MODES = ("sections", "feeds", "both")
 # Fields a reader relies on that a page may legitimately lack (an unsigned editorial has no
 # byline): the item is kept, and the gap is logged and counted.
 EXPECTED_ARTICLE_FIELDS = ("authors",)
+# Why a homepage could not be fetched (newsbot.lost's reasons), as the "site unreachable" line
+# says it; other failures (HTTP errors, a cut connection) mean the site is there.
+UNREACHABLE = {"dns": "DNS lookup failed", "connection_refused": "connection refused",
+               "timeout": "timed out"}  # fmt: skip
 # Fields whose share of article pages parsed is counted (newsbot/coverage/Article/<field>) and
 # judged by the field coverage monitor.
 COVERAGE_FIELDS = ("title", "published_at", "authors", "body", "section")
+
+
+class BadArgument(ValueError):
+    """A spider argument (``-a name=value``) the spider cannot use; raised when it is built.
+
+    The crawl command (newsbot.commands.crawl) prints it as one line and exits 1.
+    """
+
+    def __init__(self, name: str, value: object, message: str) -> None:
+        super().__init__(message)
+        self.name = name
+        self.value = value
+
+    def __str__(self) -> str:
+        return f"bad argument {self.name}={self.value!r}: {self.args[0]}"
 
 
 class SiteSpider(scrapy.Spider):
@@ -85,20 +106,21 @@ class SiteSpider(scrapy.Spider):
         self.arguments = {key: str(value) for key, value in given.items() if value is not None}
         self.base_url = (base_url or self.site.default_base_url).rstrip("/")
         if urlsplit(self.base_url).scheme not in ("http", "https"):
-            raise ValueError(f"base_url must be an http(s) URL, got {base_url!r}")
+            raise BadArgument("base_url", base_url, "base_url must be an http(s) URL")
         self.allowed_domains = [urlsplit(self.base_url).hostname or ""]
         self.section_filter = _names(sections)
         self.section_names = [part.strip() for part in (sections or "").split(",") if part.strip()]
         self.pages = _positive(pages, "pages") if pages not in (None, "") else DEFAULT_PAGES
-        self.since = date.fromisoformat(since) if since else None
+        self.since = _date(since, "since") if since else None
         self.popular = (popular or "include").lower()
         if self.popular not in POPULAR_MODES:
-            raise ValueError(f"popular must be one of {', '.join(POPULAR_MODES)}, got {popular!r}")
+            modes = ", ".join(POPULAR_MODES)
+            raise BadArgument("popular", popular, f"popular must be one of {modes}")
         self.refresh = _flag(refresh, "refresh")
         self.discover = (discover or "both").lower()
         if self.discover not in DISCOVER_MODES:
             modes = ", ".join(DISCOVER_MODES)
-            raise ValueError(f"discover must be one of {modes}, got {discover!r}")
+            raise BadArgument("discover", discover, f"discover must be one of {modes}")
         # Each article once per crawl, whether listed, in a feed, or both.
         self.requested_articles: set[str] = set()
         self.requested_feeds: set[str] = set()
@@ -490,10 +512,24 @@ class SiteSpider(scrapy.Spider):
             # no article is lost with it, as the section lists remain; counted, not a loss.
             self._fail("feeds/missing", "no feed at %s (HTTP %s)", request.url, _status(failure))
         else:
-            lost_pages(self.crawler).failed(request, failure.value or Exception("unknown"))
+            reason = lost_pages(self.crawler).failed(request, failure.value or Exception("unknown"))
+            if request.meta.get(KIND) == "home" and reason in UNREACHABLE:
+                self._site_unreachable(request, reason)
         worker = worker_for(self.crawler)
         if worker is not None:
             worker.release(request)
+
+    def _site_unreachable(self, request: scrapy.Request, reason: str) -> None:
+        """The homepage cannot be fetched at all: nothing else of the site can be, so stop."""
+        detail = (
+            f"{request.url} — {UNREACHABLE[reason]} "
+            f"(after {request.meta.get('retry_times', 0)} retries)"
+        )
+        self.logger.error("Site unreachable: %s", detail)
+        self._inc("site_unreachable")
+        assert self.crawler.stats is not None  # noqa: S101 - set by from_crawler
+        self.crawler.stats.set_value("newsbot/site_unreachable/detail", detail)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=SITE_UNREACHABLE))
 
     def parse_article(
         self, response: Response, section: str | None, check_section: bool = False
@@ -605,17 +641,21 @@ class SiteSpider(scrapy.Spider):
     def _wanted_sections(self, sections: list[Section]) -> list[Section]:
         if not sections:
             self._fail("sections/not_found", "no section links on the homepage %s", self.base_url)
-        if not self.section_filter:
+        if not self.section_filter or not sections:
             return sections
         wanted = [s for s in sections if _key(s.name) in self.section_filter]
-        unknown = self.section_filter - {_key(s.name) for s in sections}
+        known = {_key(s.name) for s in sections}
+        unknown = [name for name in self.section_names if _key(name) not in known]
         if unknown:
-            self._fail(
-                "sections/unknown",
-                "sections not on the site: %s (known: %s)",
-                ", ".join(sorted(unknown)),
+            # A mistyped -a sections=: the crawl fails (exit 1), after the known ones if any.
+            self.logger.error(
+                "Unknown section(s) %s; the site has: %s",
+                ", ".join(unknown),
                 ", ".join(s.name for s in sections),
             )
+            self._inc("sections/unknown", len(unknown))
+            if not wanted:  # nothing left to crawl
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason=UNKNOWN_SECTION))
         return wanted
 
     async def _known_or_given_up(self, article_ids: list[str]) -> set[str]:
@@ -744,11 +784,21 @@ def _flag(value: str | bool | None, name: str) -> bool:
         return True
     if text in ("", "0", "false", "no", "off"):
         return False
-    raise ValueError(f"{name} must be 1 or 0, got {value!r}")
+    raise BadArgument(name, value, f"{name} must be 1 or 0")
 
 
 def _positive(value: str | int, name: str) -> int:
-    number = int(value)
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
     if number < 1:
-        raise ValueError(f"{name} must be a positive whole number, got {value!r}")
+        raise BadArgument(name, value, f"{name} must be a positive whole number")
     return number
+
+
+def _date(value: str, name: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadArgument(name, value, f"{name} must be a date YYYY-MM-DD") from None

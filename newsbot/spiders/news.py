@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from newsbot.sites.generic import GenericSite
-from newsbot.spiders.base import SiteSpider
+from newsbot.spiders.base import BadArgument, SiteSpider
 
 
 class NewsSpider(SiteSpider):
@@ -25,12 +25,18 @@ class NewsSpider(SiteSpider):
         self, base_url: str | None = None, timezone: str | None = None, **kwargs: Any
     ) -> None:
         if not base_url:
-            raise ValueError("base_url is required: scrapy crawl news -a base_url=https://…")
+            raise BadArgument(
+                "base_url",
+                base_url,
+                "base_url is required: scrapy crawl news -a base_url=https://…",
+            )
         try:
             zone = ZoneInfo(timezone or "UTC")
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(
-                f"timezone must be an IANA zone such as Asia/Seoul, got {timezone!r}"
+            raise BadArgument(
+                "timezone",
+                timezone,
+                "timezone must be an IANA zone such as Asia/Seoul",
             ) from None
         self.site = GenericSite(base_url, timezone=zone)
         super().__init__(base_url=base_url, **kwargs)
