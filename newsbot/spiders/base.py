@@ -24,6 +24,7 @@ from newsbot.feeds import FeedEntry, UnreadableFeed, advertised_feeds, feed_entr
 from newsbot.items import Article
 from newsbot.lost import ARTICLE_ID, KIND, SECTION, lost_pages
 from newsbot.page import Page
+from newsbot.seen import REQUESTED, ArticleLedger, article_ledger
 from newsbot.sites.base import (
     GenericLayout,
     ParseError,
@@ -97,8 +98,9 @@ class SiteSpider(scrapy.Spider):
         if self.discover not in DISCOVER_MODES:
             modes = ", ".join(DISCOVER_MODES)
             raise ValueError(f"discover must be one of {modes}, got {discover!r}")
-        # Each article once per crawl, whether listed, in a feed, or both.
-        self.requested_articles: set[str] = set()
+        # Each article once per crawl, whether listed, in a feed, or both: marked in the
+        # crawl's ledger, shared with the dedupe pipeline (one compact entry per article).
+        self.articles = ArticleLedger()
         self.requested_feeds: set[str] = set()
         self.given_up: set[str | None] = set()  # article ids lost too often; filled by start()
 
@@ -106,6 +108,7 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         """The spider, its recorder of lost pages listening, its browser kept on the site."""
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.articles = article_ledger(crawler)
         lost_pages(crawler)
         keep_on_site(crawler, spider.site.domains_for(spider.base_url))
         return spider
@@ -371,11 +374,9 @@ class SiteSpider(scrapy.Spider):
         source: str = "lists",
     ) -> Iterator[scrapy.Request]:
         """The request for an article, unless this crawl already asked for it."""
-        if article_id is not None:
-            if article_id in self.requested_articles:
-                self._inc("articles/already_requested")
-                return
-            self.requested_articles.add(article_id)
+        if article_id is not None and self.articles.mark(self.site.name, article_id, REQUESTED):
+            self._inc("articles/already_requested")
+            return
         self._inc(f"discovered/{source}")
         cb_kwargs: dict[str, Any] = {"section": section}
         if check_section and self.section_filter:
