@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +47,7 @@ ENGINE = [
 SIZES = (5_000, 20_000, 100_000)
 GOAL = 1.1  # newsbot's growth per article ÷ the bare spider's
 PROFILE_ENV = "NEWSBOT_BENCH_PROFILE"  # "<first>,<second>,<report path>" in the profiled crawl
+PROFILE_FRAMES_ENV = "NEWSBOT_BENCH_PROFILE_FRAMES"  # frames kept per allocation
 
 
 def free_port() -> int:
@@ -155,15 +157,25 @@ def _fresh(path: Path) -> Path:
 # --- the figure -------------------------------------------------------------------------
 
 
-def scale(sizes: tuple[int, ...], scratch: Path) -> dict[str, Any]:
-    """Peak RSS of newsbot and of the bare spider at each size, and the growth between."""
+def scale(sizes: tuple[int, ...], scratch: Path, together: bool = False) -> dict[str, Any]:
+    """Peak RSS of newsbot and of the bare spider at each size, and the growth between.
+
+    ``together``: both crawl the replica at the same time (half the wall time; peak memory
+    barely changes, pages per second are each other's competition).
+    """
     crawls: dict[int, dict[str, Any]] = {}
     for size in sizes:
         started = time.monotonic()
         with replica(size) as (base, replica_pid):
             replica_started = round(time.monotonic() - started, 1)
-            mine = newsbot_crawl(base, _fresh(scratch / f"newsbot-{size}"))
-            bare = bare_crawl(base, _fresh(scratch / f"bare-{size}"))
+            if together:
+                with ThreadPoolExecutor(2) as pool:
+                    mine_future = pool.submit(newsbot_crawl, base, _fresh(scratch / f"n-{size}"))
+                    bare_future = pool.submit(bare_crawl, base, _fresh(scratch / f"bare-{size}"))
+                    mine, bare = mine_future.result(), bare_future.result()
+            else:
+                mine = newsbot_crawl(base, _fresh(scratch / f"n-{size}"))
+                bare = bare_crawl(base, _fresh(scratch / f"bare-{size}"))
             served_rss = rss_kib(replica_pid)
         pages, bare_pages = (
             mine["stats"]["response_received_count"],
@@ -310,7 +322,7 @@ def _profiled_crawl(scrapy_args: list[str]) -> None:
     """``scrapy <args>`` in this process, under tracemalloc, with the snapshot extension."""
     import tracemalloc
 
-    tracemalloc.start(12)
+    tracemalloc.start(int(os.environ.get(PROFILE_FRAMES_ENV, "6")))
     import newsbot.settings as project_settings
 
     project_settings.EXTENSIONS = {
@@ -336,6 +348,9 @@ def main(argv: list[str] | None = None) -> int:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="replica sizes")
+    parser.add_argument(
+        "--together", action="store_true", help="newsbot and the bare spider crawl at once"
+    )
     parser.add_argument("--profile", action="store_true", help="tracemalloc one newsbot crawl")
     parser.add_argument("--profile-size", type=int, default=12_000)
     parser.add_argument("--profile-at", default="2000,10000", help="articles at the snapshots")
@@ -355,7 +370,12 @@ def main(argv: list[str] | None = None) -> int:
             name = "scale-profile"
         else:
             sizes = tuple(sorted(int(n) for n in args.sizes.split(",")))
-            results = {"when": when, "python": sys.version.split()[0], **scale(sizes, scratch)}
+            results = {
+                "when": when,
+                "python": sys.version.split()[0],
+                **scale(sizes, scratch, args.together),
+            }
+            results["together"] = args.together
             name = "scale"
     results["seconds"] = round(time.monotonic() - started, 1)
     results["driver_peak_rss_mib"] = _mib(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
