@@ -322,7 +322,7 @@ def _profiled_crawl(scrapy_args: list[str]) -> None:
     """``scrapy <args>`` in this process, under tracemalloc, with the snapshot extension."""
     import tracemalloc
 
-    tracemalloc.start(int(os.environ.get(PROFILE_FRAMES_ENV, "6")))
+    tracemalloc.start(int(os.environ.get(PROFILE_FRAMES_ENV, "4")))
     import newsbot.settings as project_settings
 
     project_settings.EXTENSIONS = {
@@ -352,8 +352,8 @@ def main(argv: list[str] | None = None) -> int:
         "--together", action="store_true", help="newsbot and the bare spider crawl at once"
     )
     parser.add_argument("--profile", action="store_true", help="tracemalloc one newsbot crawl")
-    parser.add_argument("--profile-size", type=int, default=12_000)
-    parser.add_argument("--profile-at", default="2000,10000", help="articles at the snapshots")
+    parser.add_argument("--profile-size", type=int, default=3_000)
+    parser.add_argument("--profile-at", default="500,2500", help="articles at the snapshots")
     parser.add_argument("--top", type=int, default=25, help="allocation sites to print")
     parser.add_argument("--out", type=Path, default=REPO / "exports" / "bench")
     args = parser.parse_args(argv)
