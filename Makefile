@@ -21,6 +21,7 @@ help:
 	@echo "make lint      ruff and mypy"
 	@echo "make bench     benchmarks, quick mode (< 2 min); make bench-full for the full run"
 	@echo "make bench-aeb generic extraction on the article-extraction-benchmark (ARGS='--compare')"
+	@echo "make bench-scale peak memory of 5,000, 20,000 and 100,000-article crawls (ARGS='--profile')"
 
 install: $(VENV)/.installed
 
@@ -85,3 +86,7 @@ bench-full: install
 # Figure 6 alone, for tuning: newsbot's scores, worst pages and label misses.
 bench-aeb: install
 	$(BIN)/python -m benchmarks.aeb $(ARGS)
+
+# Memory at archive scale: newsbot and the bare spider on 5k, 20k and 100k-article replicas.
+bench-scale: install
+	$(BIN)/python -m benchmarks.scale $(ARGS)

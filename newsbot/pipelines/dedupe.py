@@ -1,7 +1,9 @@
 """DedupePipeline: within one crawl, the first copy of each item wins.
 
 Across crawls the database decides (unique keys and idempotent upserts), so nothing here grows
-with the archive: only with the current crawl, like Scrapy's own request dupefilter.
+with the archive: only with the current crawl, like Scrapy's own request dupefilter. Articles
+are marked in the crawl's :class:`~newsbot.seen.ArticleLedger`, the entry the spider made when
+it requested the page, so that an article costs one compact entry, not a tuple of strings.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy.exceptions import DropItem
 
 from newsbot.items import Article, PopularRank
+from newsbot.seen import PASSED, article_ledger
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -21,7 +24,9 @@ class DedupePipeline:
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.seen: set[tuple[Any, ...]] = set()
+        self.articles = article_ledger(crawler)
+        # A few snapshots of ten ranks per crawl: small, kept as they are.
+        self.ranks: set[tuple[Any, ...]] = set()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
@@ -30,16 +35,17 @@ class DedupePipeline:
 
     def process_item(self, item: Any) -> Any:
         """Return the first copy of an item; drop later ones."""
-        key: tuple[Any, ...]
         if isinstance(item, Article):
-            key = ("Article", item.site, item.article_id)
+            if self.articles.mark(item.site or "", item.article_id, PASSED):
+                self._drop("Article", (item.site, item.article_id))
         elif isinstance(item, PopularRank):
-            key = ("PopularRank", item.site, item.list_name, item.captured_at, item.rank)
-        else:
-            return item
-        if key in self.seen:
-            assert self.crawler.stats is not None  # noqa: S101 - a running crawl has stats
-            self.crawler.stats.inc_value(f"newsbot/duplicate/{key[0]}")
-            raise DropItem(f"duplicate {key[0]} {key[1:]}", log_level="DEBUG")
-        self.seen.add(key)
+            key = (item.site, item.list_name, item.captured_at, item.rank)
+            if key in self.ranks:
+                self._drop("PopularRank", key)
+            self.ranks.add(key)
         return item
+
+    def _drop(self, kind: str, key: tuple[Any, ...]) -> None:
+        assert self.crawler.stats is not None  # noqa: S101 - a running crawl has stats
+        self.crawler.stats.inc_value(f"newsbot/duplicate/{kind}")
+        raise DropItem(f"duplicate {kind} {key}", log_level="DEBUG")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Collection, Iterable, Iterator, Sequence
+from collections.abc import AsyncIterator, Collection, Container, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 from urllib.parse import parse_qsl, urlsplit
@@ -26,6 +26,7 @@ from newsbot.feeds import FeedEntry, UnreadableFeed, advertised_feeds, feed_entr
 from newsbot.items import Article
 from newsbot.lost import ARTICLE_ID, CANARY, KIND, SECTION, lost_pages
 from newsbot.page import Page
+from newsbot.seen import REQUESTED, ArticleLedger, article_ledger
 from newsbot.sites.base import (
     GenericLayout,
     ParseError,
@@ -121,8 +122,9 @@ class SiteSpider(scrapy.Spider):
         if self.discover not in DISCOVER_MODES:
             modes = ", ".join(DISCOVER_MODES)
             raise BadArgument("discover", discover, f"discover must be one of {modes}")
-        # Each article once per crawl, whether listed, in a feed, or both.
-        self.requested_articles: set[str] = set()
+        # Each article once per crawl, whether listed, in a feed, or both: marked in the
+        # crawl's ledger, shared with the dedupe pipeline (one compact entry per article).
+        self.articles = ArticleLedger()
         self.requested_feeds: set[str] = set()
         self.given_up: set[str | None] = set()  # article ids lost too often; filled by start()
         # Stored articles re-read as canaries (NEWSBOT_CANARY_PER_SECTION, set by from_crawler),
@@ -137,6 +139,7 @@ class SiteSpider(scrapy.Spider):
         spider.canaries_per_section = max(
             0, crawler.settings.getint("NEWSBOT_CANARY_PER_SECTION", DEFAULT_CANARIES)
         )
+        spider.articles = article_ledger(crawler)
         lost_pages(crawler)
         keep_on_site(crawler, spider.site.domains_for(spider.base_url))
         return spider
@@ -410,11 +413,9 @@ class SiteSpider(scrapy.Spider):
         source: str = "lists",
     ) -> Iterator[scrapy.Request]:
         """The request for an article, unless this crawl already asked for it."""
-        if article_id is not None:
-            if article_id in self.requested_articles:
-                self._inc("articles/already_requested")
-                return
-            self.requested_articles.add(article_id)
+        if article_id is not None and self.articles.mark(self.site.name, article_id, REQUESTED):
+            self._inc("articles/already_requested")
+            return
         self._inc(f"discovered/{source}")
         cb_kwargs: dict[str, Any] = {"section": section}
         if check_section and self.section_filter:
@@ -445,13 +446,12 @@ class SiteSpider(scrapy.Spider):
         if self.refresh or room <= 0:
             return
         stored = known - {i for i in self.given_up if i is not None}
-        picked = pick_canaries(
-            [article_id for article_id, _, _ in listed], stored, self.requested_articles, room
-        )
+        requested = RequestedArticles(self.articles, self.site.name)
+        picked = pick_canaries([article_id for article_id, _, _ in listed], stored, requested, room)
         urls = {article_id: (url, section) for article_id, url, section in listed}
         for article_id in picked:
             url, section = urls[article_id]
-            self.requested_articles.add(article_id)
+            self.articles.mark(self.site.name, article_id, REQUESTED)
             self.canaries_taken[source] = self.canaries_taken.get(source, 0) + 1
             self._inc("canary/requested")
             # Not dont_filter: the page was not requested by this crawl (it is stored, so it
@@ -716,8 +716,19 @@ class SiteSpider(scrapy.Spider):
         self._inc(key)
 
 
+class RequestedArticles:
+    """The articles of ``site`` this crawl requested, as a container (``id in requested``)."""
+
+    def __init__(self, ledger: ArticleLedger, site: str) -> None:
+        self.ledger = ledger
+        self.site = site
+
+    def __contains__(self, article_id: object) -> bool:
+        return isinstance(article_id, str) and self.ledger.has(self.site, article_id, REQUESTED)
+
+
 def pick_canaries(
-    article_ids: Iterable[str | None], known: Collection[str], taken: Collection[str], room: int
+    article_ids: Iterable[str | None], known: Collection[str], taken: Container[str], room: int
 ) -> list[str]:
     """Up to ``room`` of ``article_ids`` that are stored (``known``) and not ``taken``, each once.
 
