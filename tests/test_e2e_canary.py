@@ -117,7 +117,7 @@ def test_canaries_catch_a_redesign_when_nothing_is_new(stored, tmp_path):
         assert drifted.replica.corpus.by_id.keys() == server.replica.corpus.by_id.keys()
         corpus = drifted.replica.corpus
         result = crawl(drifted, tmp_path, *SMALL, database_url=url)
-    assert result.returncode == 0  # scrapy crawl; `newsbot run` turns the verdict into 2
+    assert result.returncode == 2  # a monitor failed (newsbot.exitcodes)
     assert result.stats["newsbot/monitors/status"] == "failed"
     failures = result.stats["newsbot/monitors/failures"]
     checks = {failure.split("/", 1)[0] for failure in failures}
