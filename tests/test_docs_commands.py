@@ -74,6 +74,7 @@ SKIP: dict[tuple[str, str], str] = {
     (README, "newsbot fixture https://www.koreaherald.com/article/10636733"): LIVE,
     (README, "make bench"): BENCH,
     (README, "make bench-full"): BENCH,
+    (README, ".venv/bin/python -m benchmarks.pageweight"): BENCH,
     (README, "make bench-aeb ARGS='--compare'"): BENCH,
     (README, "make bench-aeb ARGS='--limit 40 --worst 20 --misses 30'"): BENCH,
     (README, "export NEWSBOT_REDIS_URL=redis://127.0.0.1:6379/0"): DIST,
@@ -111,6 +112,14 @@ def documented(file: str, text: str) -> DocCommand:
     """A command the docs show (fails if they no longer do), recorded as run by a test."""
     RUN.add((file, text))
     return find(COMMANDS, file, text)
+
+
+def documented_again(file: str, text: str) -> DocCommand:
+    """The second place the docs show a command (with the notes under it there)."""
+    RUN.add((file, text))
+    shown = [c for c in COMMANDS if c.file == file and c.text == text]
+    assert len(shown) >= 2, f"{file} shows {text!r} {len(shown)} time(s)"
+    return shown[1]
 
 
 COMMANDS = doc_commands()
@@ -174,6 +183,14 @@ ERRORS = [
     documented(README, "newsbot latest"),
 ]
 LINT = documented(README, "make lint")
+SPOOL_RUNS = [
+    documented(
+        OPERATIONS,
+        'sqlite3 exports/newsbot.sqlite3 "SELECT id, spider, started_at FROM crawl_runs '
+        'WHERE finished_at IS NULL"',
+    ),
+    documented(OPERATIONS, "newsbot replay-spool --spool-dir exports/spool"),
+]
 
 
 def test_make_demo_then_the_documented_queries(tmp_path):
@@ -206,6 +223,17 @@ def test_make_demo_then_the_documented_queries(tmp_path):
     assert json.loads(by_text["newsbot rank-history 20230922000489 --json"].output)
     assert (exports / "report.html").is_file()
     assert report.is_file()
+
+    # The runs without a finish, and the replay that completes them: the demo finished, so
+    # nothing waits (its spool directory is made as a crawl that lost its database makes it).
+    (exports / "spool").mkdir(exist_ok=True)
+    query, replay = run_commands(
+        [c.text.replace("exports/", f"{exports}/") for c in SPOOL_RUNS], home, env
+    )
+    assert query.status == 0, query.output
+    assert query.output.strip() == "", query.output
+    assert replay.status == 0, replay.output
+    assert replay.output.startswith("replayed 0 items from 0 spooled batch(es) in "), replay.output
 
     # The documented errors: status 1 and the message the README shows.
     empty = tmp_path / "elsewhere"
@@ -314,6 +342,7 @@ REPLICA_SERVERS = [
     documented(README, ".venv/bin/python -m newsbot.replica --layout 2023 --drift"),
     documented(README, ".venv/bin/python -m newsbot.replica --layout 2023 --drift authors,body"),
     documented(README, ".venv/bin/python -m newsbot.replica --layout current --faults 7"),
+    documented(README, ".venv/bin/python -m newsbot.replica --layout 2023 --page-weight realistic"),
 ]
 
 
@@ -412,6 +441,11 @@ DEMO_BLOCKS = [
             ".venv/bin/newsbot run --spider news news-demo -- "
             f"-a base_url=http://127.0.0.1:8024 {FAST}",
         ),
+        # Run again with nothing new: its canaries still fail Layout drift.
+        documented_again(
+            OPERATIONS,
+            f".venv/bin/newsbot run redesign-demo -- -a base_url=http://127.0.0.1:8024 {FAST}",
+        ),
         documented(OPERATIONS, "kill %1"),
     ],
 ]
@@ -437,6 +471,37 @@ def test_monitoring_demos(tmp_path, block):
             wording = re.split(r"\d", message)[0]
             assert wording in ran.output, (wording, ran.output[-3000:])
     assert results[-1].status == 0
+
+
+# --- exit statuses: the one-line refusals and an unreachable site (docs/operations.md §3) ------
+
+EXIT_STATUSES = [
+    documented(OPERATIONS, 'scrapy crawl koreaherald -a since=yesterday; echo "exit $?"'),
+    documented(
+        OPERATIONS,
+        "scrapy crawl koreaherald -a base_url=http://127.0.0.1:9 -s RETRY_TIMES=1 "
+        '-s LOG_FILE=unreachable.log; echo "exit $?"',
+    ),
+    documented(
+        OPERATIONS,
+        'grep -E "Site unreachable|could not be reached|Exit status" unreachable.log',
+    ),
+]
+
+
+def test_exit_statuses_as_documented(tmp_path):
+    home = checkout(tmp_path / "newsbot")
+    env = sandbox_env(NEWSBOT_EXPORTS_DIR=str(tmp_path / "exports"))
+    results = run_commands([c.text for c in EXIT_STATUSES], home, env)
+    for command, ran in zip(EXIT_STATUSES, results, strict=True):
+        assert ran.status == 0, f"{ran.text}: {ran.output[-3000:]}"  # echo's and grep's
+        lines = ran.output.splitlines()
+        for shown in command.output.splitlines():
+            if shown.startswith("… "):  # a log line: its time stamp elided
+                assert any(line.endswith(shown[2:]) for line in lines), (shown, ran.output)
+            else:
+                assert shown in lines, (shown, ran.output)
+    assert len(results[0].output.splitlines()) == 2, "one line, then the exit status"
 
 
 # --- newsbot run and cron (option A) ---------------------------------------------------------
