@@ -23,6 +23,7 @@ class Page:
     url: str
     selector: Selector
     crawled_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    _selections: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_html(cls, url: str, html: str, crawled_at: datetime | None = None) -> Page:
@@ -35,8 +36,15 @@ class Page:
         return cls(response.url, response.selector)
 
     def css(self, query: str) -> Any:
-        """Shortcut for ``self.selector.css``."""
-        return self.selector.css(query)
+        """Shortcut for ``self.selector.css``; a query asked again is answered from memory.
+
+        Layout detection and the layout's parser ask for the same markers: each is a search
+        of the whole document.
+        """
+        found = self._selections.get(query)
+        if found is None:
+            found = self._selections[query] = self.selector.css(query)
+        return found
 
     def xpath(self, query: str, **kwargs: Any) -> Any:
         """Shortcut for ``self.selector.xpath``."""
