@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from lxml import etree
@@ -77,3 +78,36 @@ def kicker_of(title: str | None) -> str | None:
         return None
     match = _KICKER.match(title)
     return clean_text(match.group(1)) if match else None
+
+
+def texts_after(element: Any) -> Iterator[tuple[str, Any]]:
+    """Text nodes after an lxml ``element`` (not inside it), hidden ones left out, in order.
+
+    What XPath's ``following::text()[{NOT_HIDDEN}]`` selects, each text with the element
+    that shows it (the parent of an element whose tail it is), but walked lazily: the XPath
+    lists the rest of the page before a caller can take the few texts it needs.
+    """
+    hidden = sum(ancestor.tag in HIDDEN_TAGS for ancestor in element.iterancestors())
+    node = element
+    while node is not None:
+        parent = node.getparent()
+        if not hidden and parent is not None:  # else everything left at this level is hidden
+            if node.tail:
+                yield node.tail, parent
+            for sibling in node.itersiblings():
+                yield from _subtree_texts(sibling)
+        if parent is not None and parent.tag in HIDDEN_TAGS:
+            hidden -= 1
+        node = parent
+
+
+def _subtree_texts(element: Any) -> Iterator[tuple[str, Any]]:
+    """The visible texts of ``element``, its descendants and its tail, in document order."""
+    # Recursion is bounded: the HTML parser caps nesting depth (libxml2's 256 levels).
+    if isinstance(element.tag, str) and element.tag not in HIDDEN_TAGS:
+        if element.text:
+            yield element.text, element
+        for child in element:
+            yield from _subtree_texts(child)
+    if element.tail:
+        yield element.tail, element.getparent()

@@ -10,12 +10,13 @@ what the newsroom shows readers, and a JSON-LD dateModified that disagrees is st
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from newsbot.extract.dates import DATE_IN_TEXT, parse_site_date
 from newsbot.extract.jsonld import article_object, author_names
 from newsbot.extract.landmarks import byline_after
-from newsbot.extract.text import NOT_HIDDEN, clean_text, node_text, node_texts
+from newsbot.extract.text import NOT_HIDDEN, clean_text, node_text, node_texts, texts_after
 from newsbot.items import Article, Image
 from newsbot.loaders import ArticleLoader
 from newsbot.page import Page
@@ -96,7 +97,7 @@ class CurrentLayout(Layout):
 
 def _date_line(h1: Any, window: int = 12) -> str:
     """The visible text just after the headline, where the byline and date line are."""
-    texts = h1.xpath(f"following::text()[{NOT_HIDDEN}][position() <= {window}]").getall()
+    texts = [text for text, _ in islice(texts_after(h1.root), window)]
     return " ".join(text.strip() for text in texts if text.strip())
 
 
