@@ -7,14 +7,20 @@ differ: tails, comments, hidden elements, text of the headline's ancestors, nest
 
 from __future__ import annotations
 
+import copy
+import re
 from typing import Any
 
+import pytest
 from lxml import etree
 from parsel import Selector
 
-from newsbot.extract.generic.body import _tree_for_body
+from newsbot.extract.generic.body import FURNITURE_XPATH, read_body
 from newsbot.extract.generic.near import near_headline
+from newsbot.extract.generic.sources import read_sources
 from newsbot.extract.text import HIDDEN_TAGS
+from newsbot.page import Page
+from newsbot.sites.generic import GenericSite
 
 PAGE = """<html><head><title>T</title><script>var x = 1;</script></head><body>
 <div class="top">Site name<!-- a comment --> after comment
@@ -36,6 +42,9 @@ PAGE = """<html><head><title>T</title><script>var x = 1;</script></head><body>
   <div aria-label="Share this"><noscript>enable js</noscript></div>
   <div role="main"><p>Story</p></div>
 </main></body></html>"""
+
+
+GENERIC = GenericSite("https://news.example.com")
 
 
 def _root() -> Any:
@@ -86,10 +95,17 @@ def test_texts_before_the_first_element_are_none() -> None:
     assert near_headline(root, root.xpath("//h1")[0]).before == []
 
 
-def test_the_copy_for_the_body_drops_hidden_elements_and_aria_furniture_only() -> None:
-    root = _root()
+def _pruned(root: Any) -> Any:
+    """What trafilatura is given to read: its copy of the page without the furniture."""
+    tree = copy.deepcopy(root)
+    for element in etree.XPath(FURNITURE_XPATH)(tree):
+        if element.getparent() is not None:
+            element.drop_tree()
+    return tree
 
-    tree = _tree_for_body(root)
+
+def test_the_body_is_read_without_hidden_elements_and_aria_furniture_only() -> None:
+    tree = _pruned(_root())
 
     text = " ".join(tree.itertext())
     for gone in ("var x", "never shown", "hidden()", "Related", "Aside text", "enable js", "Home"):
@@ -98,4 +114,33 @@ def test_the_copy_for_the_body_drops_hidden_elements_and_aria_furniture_only() -
         assert kept in text
     assert tree.xpath("//div[@role='main']")  # a role that is not furniture stays
     assert len(tree.xpath("//comment()")) == 2  # the HTML parser keeps a PI as a comment
-    assert etree.tostring(root) == etree.tostring(Selector(text=PAGE).root)  # page intact
+
+
+# Labels marking furniture: any containing these words, in any case (re.IGNORECASE).
+FURNITURE_LABEL = re.compile(r"advert|sponsor|shar(?:e|ing)|related|newsletter|promo|comment", re.I)
+LABELS = [
+    "Advertisement", "ADVERTISING", "Sponsored content", "Share this article", "Sharing tools",
+    "Shard", "Related stories", "Newsletter sign-up", "Promotions", "Comments (3)",
+    "Main story", "Photo gallery", "Navigation", "ShareBar", "ſhare", "Relatİon", "relatıon",
+    "Anzeige", "Ähnliche Artikel", "commentary", "compromise", "",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("label", LABELS)
+def test_aria_labels_mark_furniture_as_the_word_list_says(label: str) -> None:
+    page = Selector(text=f'<html><body><div aria-label="{label}">x</div><p>y</p></body></html>')
+
+    dropped = not _pruned(page.root).xpath("//div")
+
+    assert dropped == bool(FURNITURE_LABEL.search(label))
+
+
+def test_reading_the_body_leaves_the_page_intact() -> None:
+    page = Page.from_html("https://news.example.com/a/1", PAGE)
+    before = etree.tostring(page.selector.root)
+
+    read_body(
+        page.selector.root, page.url, read_sources(page, page.selector.root, GENERIC), None, {}
+    )
+
+    assert etree.tostring(page.selector.root) == before
