@@ -102,12 +102,24 @@ def texts_after(element: Any) -> Iterator[tuple[str, Any]]:
 
 
 def _subtree_texts(element: Any) -> Iterator[tuple[str, Any]]:
-    """The visible texts of ``element``, its descendants and its tail, in document order."""
-    # Recursion is bounded: the HTML parser caps nesting depth (libxml2's 256 levels).
-    if isinstance(element.tag, str) and element.tag not in HIDDEN_TAGS:
-        if element.text:
-            yield element.text, element
-        for child in element:
-            yield from _subtree_texts(child)
-    if element.tail:
-        yield element.tail, element.getparent()
+    """The visible texts of ``element``, its descendants and its tail, in document order.
+
+    A stack, not nested generators: every text would pass up through one generator per
+    level of nesting.
+    """
+    todo: list[Any] = [element]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, tuple):  # a tail, with the element that shows it
+            yield node
+            continue
+        parent = node.getparent()
+        tail = (node.tail, parent) if node.tail and parent is not None else None
+        if isinstance(node.tag, str) and node.tag not in HIDDEN_TAGS:
+            if node.text:
+                yield node.text, node
+            if tail is not None:
+                todo.append(tail)  # after the children
+            todo.extend(reversed(node))
+        elif tail is not None:
+            yield tail

@@ -147,11 +147,24 @@ def _following_texts(element: Any) -> Iterator[tuple[str, Any]]:
 
 
 def _subtree_texts(element: Any, *, with_tail: bool) -> Iterator[tuple[str, Any]]:
-    # Recursion is bounded: the HTML parser caps nesting depth (libxml2's 256 levels).
-    if isinstance(element.tag, str) and element.tag not in HIDDEN_TAGS:
-        if element.text:
-            yield element.text, element
-        for child in element:
-            yield from _subtree_texts(child, with_tail=True)
-    if with_tail and element.tail and element.getparent() is not None:
-        yield element.tail, element.getparent()
+    """The visible texts of ``element`` and its descendants (and its tail), in order.
+
+    A stack, not nested generators: every text would pass up through one generator per
+    level of nesting, on the parsing hot path.
+    """
+    todo: list[tuple[Any, Any]] = [(element, with_tail)]
+    while todo:
+        node, extra = todo.pop()
+        if isinstance(node, str):  # a tail, with the element that shows it
+            yield node, extra
+            continue
+        tail: str | None = node.tail if extra else None
+        parent = node.getparent() if tail else None
+        if isinstance(node.tag, str) and node.tag not in HIDDEN_TAGS:
+            if node.text:
+                yield node.text, node
+            if tail and parent is not None:
+                todo.append((tail, parent))  # after the children
+            todo.extend((child, True) for child in reversed(node))
+        elif tail and parent is not None:
+            yield tail, parent
