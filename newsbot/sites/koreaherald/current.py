@@ -75,9 +75,11 @@ class CurrentLayout(Layout):
         loader.add_value("updated_at", _first(_UPDATED, date_line))
         loader.add_value("updated_at", _text(data.get("dateModified")))
         loader.add_value("updated_at", page.meta("article:modified_time"))
-        body = page.css("article#articleText.article-body > p")
+        # Inside the article element layout detection found: no second search of the page.
+        article = page.css(self.article_marker)
+        body = article.xpath("./p")
         loader.add_value("body", node_texts(body))
-        loader.add_value("images", _images(page))
+        loader.add_value("images", _images(article, page))
         loader.add_value("crawled_at", page.crawled_at)
         return require(loader.load_item(), page)
 
@@ -111,9 +113,9 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and not is_damaged(value) else None
 
 
-def _images(page: Page) -> list[Image]:
+def _images(article: Any, page: Page) -> list[Image]:
     images: list[Image] = []
-    for img in page.css("article#articleText.article-body figure.article-img img"):
+    for img in article.css("figure.article-img img"):
         src = img.attrib.get("src")
         if src:
             images.append({"url": page.absolute(src), "caption": clean_text(img.attrib.get("alt"))})
