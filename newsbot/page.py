@@ -61,5 +61,16 @@ class Page:
 
     def meta(self, name: str) -> str | None:
         """Content of ``<meta property=name>`` or ``<meta name=name>``."""
-        value: str | None = self.xpath("//meta[@property=$n or @name=$n]/@content", n=name).get()
-        return value
+        return self._meta_contents.get(name)
+
+    @cached_property
+    def _meta_contents(self) -> dict[str, str]:
+        """The first content of each meta property or name: one pass for every lookup."""
+        found: dict[str, str] = {}
+        for element in self.selector.root.iter("meta"):
+            content = element.get("content")
+            if content is not None:
+                for key in (element.get("property"), element.get("name")):
+                    if key is not None:
+                        found.setdefault(key, content)
+        return found

@@ -29,6 +29,12 @@ class CountingSelector(Selector):
             searches[query] += 1
         return super().css(query)
 
+    def xpath(self, query: str, *args: Any, **kwargs: Any) -> Any:
+        searches = getattr(self, "searches", None)
+        if searches is not None:
+            searches[query] += 1
+        return super().xpath(query, *args, **kwargs)
+
 
 def realistic_page(layout: str) -> tuple[Page, Counter[str]]:
     corpus = build_corpus(layout, 20)
@@ -55,3 +61,29 @@ def test_the_article_element_is_searched_for_once_per_page(layout, marker):
 
     assert article.body
     assert sum(count for query, count in searches.items() if marker in query) == 1
+
+
+def test_meta_tags_are_searched_for_at_most_once_per_page():
+    page, searches = realistic_page("current")
+
+    SITE.article_layout(page).parse_article(page, None)
+
+    assert sum(count for query, count in searches.items() if "meta" in query) <= 1
+
+
+HEAD = """<html><head>
+<meta property="og:title"><meta name="og:title" content="Second">
+<meta property="og:title" content="Third">
+<meta name="description" property="og:description" content="Both">
+<meta name="empty" content="">
+</head><body><meta name="late" content="In the body"></body></html>"""
+
+
+@pytest.mark.parametrize("name", ["og:title", "description", "og:description", "empty", "late",
+                                  "missing", "content"])  # fmt: skip
+def test_a_meta_tag_reads_as_the_first_content_of_its_property_or_name(name):
+    page = Page.from_html("https://example.com/a", HEAD)
+    # The definition: XPath over the whole document, the first match in document order.
+    expected = page.selector.xpath("//meta[@property=$n or @name=$n]/@content", n=name).get()
+
+    assert page.meta(name) == expected
