@@ -321,3 +321,19 @@ def test_in_process_extractors_are_timed_after_their_first_call_sets_them_up():
     assert run.seconds < 0.25
     assert calls == ["a", "a", "b"]
     assert run.extracted == {"a": aeb.Extracted(body="rain"), "b": aeb.Extracted(body="rain")}
+
+
+@pytest.mark.filterwarnings("ignore:nltk is not installed")  # newspaper4k's, on import
+def test_parse_cost_measures_both_korea_herald_layouts():
+    from benchmarks import parse
+    from benchmarks.common import Mode
+
+    result = parse.figure(Mode(0, 1, 4, 0, 0, 0, 1))
+
+    assert result["pages"] == 4
+    assert set(result["by_layout"]) == {"2023", "current"}
+    for layout in result["by_layout"].values():
+        assert layout["pages"] == 2
+        assert layout["ratio_vs_trafilatura"] > 0
+        assert set(layout["pages_per_s"]) == {"newsbot", "trafilatura"}
+    assert "current layout" in parse.lines(result)[0]
