@@ -337,3 +337,23 @@ def test_parse_cost_measures_both_korea_herald_layouts():
         assert layout["ratio_vs_trafilatura"] > 0
         assert set(layout["pages_per_s"]) == {"newsbot", "trafilatura"}
     assert "current layout" in parse.lines(result)[0]
+
+
+def test_in_process_extractors_take_turns_page_by_page():
+    # On a shared machine the load changes within a minute: each page is read by both
+    # extractors in turn, so both meet the same load.
+    calls = []
+
+    def extractor(name):
+        def extract(page):
+            calls.append((name, page.key))
+            return aeb.Extracted(body=name)
+
+        return extract
+
+    pages = [aeb.BenchPage(key, "https://example.com/rain", ARTICLE, "") for key in ("a", "b")]
+    runs = aeb.run_in_turns({"one": extractor("one"), "two": extractor("two")}, pages)
+
+    assert calls[2:] == [("one", "a"), ("two", "a"), ("one", "b"), ("two", "b")]
+    assert [run.name for run in runs] == ["one", "two"]
+    assert runs[1].extracted == {"a": aeb.Extracted(body="two"), "b": aeb.Extracted(body="two")}
