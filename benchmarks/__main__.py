@@ -1,4 +1,4 @@
-"""``python -m benchmarks [--mode quick|full|smoke]``: newsbot's costs, measured as ratios.
+"""``python -m benchmarks [--mode quick|full|smoke] [--only FIGURE]``: newsbot's costs as ratios.
 
 Every figure compares two things measured in the same run on the same machine, so it holds on
 a noisy shared machine: newsbot against a bare Scrapy spider on the same replica, its parser
@@ -34,7 +34,7 @@ import json
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,7 +65,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--mode", choices=sorted(MODES), default="quick")
     parser.add_argument("--out", type=Path, default=REPO / "exports" / "bench")
+    parser.add_argument(
+        "--only",
+        choices=sorted(_ONLY),
+        help="run one figure alone and print it (not written to exports/bench)",
+    )
     args = parser.parse_args(argv)
+    if args.only:
+        host = machine()
+        print(
+            f"{args.only} ({args.mode} mode), {host['cpu_count']} cores, load average at start "
+            + " ".join(str(load) for load in host["load_average_at_start"])
+        )
+        print("\n".join(_ONLY[args.only](MODES[args.mode])))
+        return 0
     mode = MODES[args.mode]
     started = time.monotonic()
     host = machine()  # before any work: how busy the machine was already
@@ -111,6 +124,13 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "latest.json").write_text(text + "\n", encoding="utf-8")
     _print(results, path)
     return 0
+
+
+# Figures that run without a replica, a crawl or a database, for measuring one alone.
+_ONLY: dict[str, Callable[[Any], list[str]]] = {
+    "parse": lambda mode: parse.lines(parse.figure(mode)),
+    "aeb": lambda mode: aeb.figure_lines(aeb.figure(mode.aeb_pages)),
+}
 
 
 def _print(results: dict[str, Any], path: Path) -> None:

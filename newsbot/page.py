@@ -23,6 +23,7 @@ class Page:
     url: str
     selector: Selector
     crawled_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    _selections: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def from_html(cls, url: str, html: str, crawled_at: datetime | None = None) -> Page:
@@ -35,8 +36,15 @@ class Page:
         return cls(response.url, response.selector)
 
     def css(self, query: str) -> Any:
-        """Shortcut for ``self.selector.css``."""
-        return self.selector.css(query)
+        """Shortcut for ``self.selector.css``; a query asked again is answered from memory.
+
+        Layout detection and the layout's parser ask for the same markers: each is a search
+        of the whole document.
+        """
+        found = self._selections.get(query)
+        if found is None:
+            found = self._selections[query] = self.selector.css(query)
+        return found
 
     def xpath(self, query: str, **kwargs: Any) -> Any:
         """Shortcut for ``self.selector.xpath``."""
@@ -53,5 +61,16 @@ class Page:
 
     def meta(self, name: str) -> str | None:
         """Content of ``<meta property=name>`` or ``<meta name=name>``."""
-        value: str | None = self.xpath("//meta[@property=$n or @name=$n]/@content", n=name).get()
-        return value
+        return self._meta_contents.get(name)
+
+    @cached_property
+    def _meta_contents(self) -> dict[str, str]:
+        """The first content of each meta property or name: one pass for every lookup."""
+        found: dict[str, str] = {}
+        for element in self.selector.root.iter("meta"):
+            content = element.get("content")
+            if content is not None:
+                for key in (element.get("property"), element.get("name")):
+                    if key is not None:
+                        found.setdefault(key, content)
+        return found

@@ -122,3 +122,49 @@ def test_a_line_break_in_a_body_paragraph_reads_as_a_space(name):
     page = Page.from_html(fixture.page.url, served, fixture.page.crawled_at)
     article = SITE.article_layout(page).parse_article(page, fixture.meta["section"])
     assert article.body == fixture.expected["article"]["body"]
+
+
+# The texts after an element, walked lazily; XPath's ``following::text()`` with the hidden
+# ones left out is the definition (it lists the rest of the page first, so it is not used).
+AFTER_PAGE = """<html><head><title>T</title></head><body>
+<div><span>before</span><h1>Head <b>inner</b></h1> tail of h1
+  <p>By Jane <!-- note --> Doe</p><script>var a = 'By Adman';</script> after script
+  <noscript><p>enable</p></noscript>
+  <div><p>   </p><p>Published : Dec. 15, 2025 - 09:30<br>Updated</p></div>
+</div> tail of div <template><h1>In a template</h1> after the inner heading</template>
+<footer>end</footer></body></html>"""
+
+
+@pytest.mark.parametrize("heading", ["//body/div/h1", "//template/h1", "//h1/b", "//footer"])
+def test_texts_after_are_the_visible_text_nodes_after_an_element(heading):
+    from newsbot.extract.text import NOT_HIDDEN, texts_after
+
+    element = Selector(text=AFTER_PAGE).xpath(heading)[0]
+    expected = element.xpath(f"following::text()[{NOT_HIDDEN}]").getall()
+
+    found = [text for text, _ in texts_after(element.root)]
+
+    assert found == expected
+    assert "var a" not in "".join(found)
+
+
+def test_texts_after_name_the_element_each_text_is_shown_in():
+    from newsbot.extract.text import texts_after
+
+    element = Selector(text=AFTER_PAGE).xpath("//body/div/h1")[0]
+
+    holders = {text.strip(): holder.tag for text, holder in texts_after(element.root)}
+
+    assert holders["tail of h1"] == "div"  # a tail is shown in the element around it
+    assert holders["By Jane"] == "p"
+    assert holders["tail of div"] == "body"
+
+
+def test_a_page_answers_a_repeated_selection_without_searching_again():
+    page = Page.from_html(
+        "https://example.com/a", "<html><body><div class='x'>a</div></body></html>"
+    )
+
+    assert page.css("div.x") is page.css("div.x")
+    assert page.css("div.x").getall() == ['<div class="x">a</div>']
+    assert page.css("div.y") is page.css("div.y")

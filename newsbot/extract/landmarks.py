@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
 from parsel import Selector
 
-from newsbot.extract.text import HIDDEN_TAGS, NOT_HIDDEN, clean_text
+from newsbot.extract.text import HIDDEN_TAGS, NOT_HIDDEN, clean_text, texts_after
 
 _UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 _LOWER = "abcdefghijklmnopqrstuvwxyz"
@@ -100,9 +101,8 @@ def byline_in(container: Selector | str) -> str | None:
 
 def byline_after(element: Selector, window: int = 8) -> str | None:
     """A "By …" line among the first ``window`` text nodes after ``element``."""
-    following = element.xpath(f"following::text()[{NOT_HIDDEN}]").getall()
-    texts = [t.strip() for t in following if t.strip()]
-    for text in texts[:window]:
+    following = (text.strip() for text, _ in texts_after(element.root))
+    for text in islice((text for text in following if text), window):
         match = _BYLINE.match(text)
         if match:
             return clean_text(match.group("names"))

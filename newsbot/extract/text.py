@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from lxml import etree
@@ -77,3 +78,48 @@ def kicker_of(title: str | None) -> str | None:
         return None
     match = _KICKER.match(title)
     return clean_text(match.group(1)) if match else None
+
+
+def texts_after(element: Any) -> Iterator[tuple[str, Any]]:
+    """Text nodes after an lxml ``element`` (not inside it), hidden ones left out, in order.
+
+    What XPath's ``following::text()[{NOT_HIDDEN}]`` selects, each text with the element
+    that shows it (the parent of an element whose tail it is), but walked lazily: the XPath
+    lists the rest of the page before a caller can take the few texts it needs.
+    """
+    hidden = sum(ancestor.tag in HIDDEN_TAGS for ancestor in element.iterancestors())
+    node = element
+    while node is not None:
+        parent = node.getparent()
+        if not hidden and parent is not None:  # else everything left at this level is hidden
+            if node.tail:
+                yield node.tail, parent
+            for sibling in node.itersiblings():
+                yield from _subtree_texts(sibling)
+        if parent is not None and parent.tag in HIDDEN_TAGS:
+            hidden -= 1
+        node = parent
+
+
+def _subtree_texts(element: Any) -> Iterator[tuple[str, Any]]:
+    """The visible texts of ``element``, its descendants and its tail, in document order.
+
+    A stack, not nested generators: every text would pass up through one generator per
+    level of nesting.
+    """
+    todo: list[Any] = [element]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, tuple):  # a tail, with the element that shows it
+            yield node
+            continue
+        parent = node.getparent()
+        tail = (node.tail, parent) if node.tail and parent is not None else None
+        if isinstance(node.tag, str) and node.tag not in HIDDEN_TAGS:
+            if node.text:
+                yield node.text, node
+            if tail is not None:
+                todo.append(tail)  # after the children
+            todo.extend(reversed(node))
+        elif tail is not None:
+            yield tail

@@ -166,7 +166,8 @@ def _visible_byline(root: Any, near: Near) -> list[str]:
     linked = _names(
         visible_text(link)
         for link in root.xpath(
-            "//body//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
+            # [@rel] first: the word test runs only on links that have one.
+            "//body//a[@rel][contains(concat(' ', normalize-space(@rel), ' '), ' author ')]"
         )
     )
     if linked:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from newsbot.extract.text import HIDDEN_TAGS, clean_text
@@ -41,20 +42,52 @@ def _texts_before(heading: Any) -> list[tuple[str, Any]]:
     """The few visible text nodes just before the headline, in document order."""
     if heading is None:
         return []
+    # The 20 nearest non-blank text nodes (XPath's ``preceding::text()[normalize-space()]
+    # [position() <= 20]``), walked back from the headline: XPath would list the text of
+    # the whole page before it first.
+    nearest = list(islice(_preceding_texts(heading), _PRECEDING_TEXTS))
     found: list[tuple[str, Any]] = []
-    for text in heading.xpath("preceding::text()[normalize-space()][position() <= 20]"):
-        container = _visible_container(text)
-        cleaned = clean_text(str(text))
+    for text, container in reversed(nearest):
+        container = _visible_container(container)
+        cleaned = clean_text(text)
         if container is not None and cleaned:
             found.append((cleaned, container))
     return found[-_BEFORE_HEADLINE:]
 
 
-def _visible_container(text: Any) -> Any:
-    """The element holding a text node, or None when the text is hidden."""
-    container = text.getparent()
-    if container is not None and text.is_tail:
-        container = container.getparent()
+_PRECEDING_TEXTS = 20
+_XML_SPACE = " \t\r\n"  # what XPath's normalize-space() strips
+
+
+def _preceding_texts(element: Any) -> Iterator[tuple[str, Any]]:
+    """Non-blank texts before ``element`` (not its ancestors'), nearest first.
+
+    Each comes with the element that holds it: the parent of an element whose tail it is.
+    """
+    node = element
+    while node is not None:
+        for sibling in node.itersiblings(preceding=True):
+            yield from _subtree_texts_backwards(sibling)
+        parent = node.getparent()
+        if parent is not None and parent.text and parent.text.strip(_XML_SPACE):
+            yield parent.text, parent
+        node = parent
+
+
+def _subtree_texts_backwards(element: Any) -> Iterator[tuple[str, Any]]:
+    """Non-blank texts of ``element``, its descendants and its tail, last first."""
+    parent = element.getparent()
+    if element.tail and parent is not None and element.tail.strip(_XML_SPACE):
+        yield element.tail, parent
+    if isinstance(element.tag, str):  # a comment's or a PI's own text is no text node
+        for child in reversed(element):
+            yield from _subtree_texts_backwards(child)
+        if element.text and element.text.strip(_XML_SPACE):
+            yield element.text, element
+
+
+def _visible_container(container: Any) -> Any:
+    """``container``, the element holding a text node; None when the text is hidden."""
     if container is None or not isinstance(container.tag, str):
         return None
     if container.tag in HIDDEN_TAGS or any(
@@ -114,11 +147,24 @@ def _following_texts(element: Any) -> Iterator[tuple[str, Any]]:
 
 
 def _subtree_texts(element: Any, *, with_tail: bool) -> Iterator[tuple[str, Any]]:
-    # Recursion is bounded: the HTML parser caps nesting depth (libxml2's 256 levels).
-    if isinstance(element.tag, str) and element.tag not in HIDDEN_TAGS:
-        if element.text:
-            yield element.text, element
-        for child in element:
-            yield from _subtree_texts(child, with_tail=True)
-    if with_tail and element.tail and element.getparent() is not None:
-        yield element.tail, element.getparent()
+    """The visible texts of ``element`` and its descendants (and its tail), in order.
+
+    A stack, not nested generators: every text would pass up through one generator per
+    level of nesting, on the parsing hot path.
+    """
+    todo: list[tuple[Any, Any]] = [(element, with_tail)]
+    while todo:
+        node, extra = todo.pop()
+        if isinstance(node, str):  # a tail, with the element that shows it
+            yield node, extra
+            continue
+        tail: str | None = node.tail if extra else None
+        parent = node.getparent() if tail else None
+        if isinstance(node.tag, str) and node.tag not in HIDDEN_TAGS:
+            if node.text:
+                yield node.text, node
+            if tail and parent is not None:
+                todo.append((tail, parent))  # after the children
+            todo.extend((child, True) for child in reversed(node))
+        elif tail and parent is not None:
+            yield tail, parent

@@ -10,12 +10,13 @@ what the newsroom shows readers, and a JSON-LD dateModified that disagrees is st
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from newsbot.extract.dates import DATE_IN_TEXT, parse_site_date
 from newsbot.extract.jsonld import article_object, author_names
 from newsbot.extract.landmarks import byline_after
-from newsbot.extract.text import NOT_HIDDEN, clean_text, node_text, node_texts
+from newsbot.extract.text import NOT_HIDDEN, clean_text, node_text, node_texts, texts_after
 from newsbot.items import Article, Image
 from newsbot.loaders import ArticleLoader
 from newsbot.page import Page
@@ -74,9 +75,11 @@ class CurrentLayout(Layout):
         loader.add_value("updated_at", _first(_UPDATED, date_line))
         loader.add_value("updated_at", _text(data.get("dateModified")))
         loader.add_value("updated_at", page.meta("article:modified_time"))
-        body = page.css("article#articleText.article-body > p")
+        # Inside the article element layout detection found: no second search of the page.
+        article = page.css(self.article_marker)
+        body = article.xpath("./p")
         loader.add_value("body", node_texts(body))
-        loader.add_value("images", _images(page))
+        loader.add_value("images", _images(article, page))
         loader.add_value("crawled_at", page.crawled_at)
         return require(loader.load_item(), page)
 
@@ -96,7 +99,7 @@ class CurrentLayout(Layout):
 
 def _date_line(h1: Any, window: int = 12) -> str:
     """The visible text just after the headline, where the byline and date line are."""
-    texts = h1.xpath(f"following::text()[{NOT_HIDDEN}][position() <= {window}]").getall()
+    texts = [text for text, _ in islice(texts_after(h1.root), window)]
     return " ".join(text.strip() for text in texts if text.strip())
 
 
@@ -110,9 +113,9 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) and not is_damaged(value) else None
 
 
-def _images(page: Page) -> list[Image]:
+def _images(article: Any, page: Page) -> list[Image]:
     images: list[Image] = []
-    for img in page.css("article#articleText.article-body figure.article-img img"):
+    for img in article.css("figure.article-img img"):
         src = img.attrib.get("src")
         if src:
             images.append({"url": page.absolute(src), "caption": clean_text(img.attrib.get("alt"))})
