@@ -58,9 +58,10 @@ FEED_EXPORT_ENCODING = "utf-8"
 # set by newsbot.addon unless FEEDS (or -o) is given.
 
 # --- JavaScript rendering: only requests with meta["playwright"] = True use the browser -------
+# scrapy-playwright's handler, which starts Playwright only when a page is to be rendered.
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "newsbot.browser.LazyPlaywrightHandler",
+    "https": "newsbot.browser.LazyPlaywrightHandler",
 }
 # The spider replaces this with newsbot.browser.SiteOnly: the same, and nothing off the site.
 PLAYWRIGHT_ABORT_REQUEST = "newsbot.browser.should_abort"
