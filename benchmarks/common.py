@@ -13,7 +13,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,9 +90,10 @@ def replica(articles: int, weight: str = PAGE_WEIGHT) -> Iterator[str]:
 
 @dataclass(frozen=True)
 class Finished:
-    """A crawl process that exited: its wall time, start to exit, and its peak RSS."""
+    """A crawl process that exited: its wall time, start to exit, CPU time and peak RSS."""
 
     seconds: float
+    cpu_seconds: float
     peak_rss_kib: int
 
 
@@ -101,10 +102,12 @@ def run_process(command: list[str], cwd: Path, env: dict[str, str]) -> Finished:
 
     The wall time covers everything the process does: imports, migrations, the crawl and the
     close-time work (monitors, the crawl-run row, feeds, the last store flush) that Scrapy's
-    ``elapsed_time_seconds`` leaves out.
+    ``elapsed_time_seconds`` leaves out. The CPU time (user + system, from ``wait4``) says
+    what the process cost, less disturbed than wall time by other work on a busy machine.
 
-    Sampled rather than read from ``wait4``'s ``ru_maxrss``: Linux carries that high-water
-    mark across fork and exec, so a child would report this (larger) driver's memory.
+    Memory is sampled rather than read from ``wait4``'s ``ru_maxrss``: Linux carries that
+    high-water mark across fork and exec, so a child would report this (larger) driver's
+    memory.
     """
     import psutil
 
@@ -112,15 +115,18 @@ def run_process(command: list[str], cwd: Path, env: dict[str, str]) -> Finished:
     process = subprocess.Popen(command, cwd=cwd, env=env)
     watched = psutil.Process(process.pid)
     peak = 0
-    while process.poll() is None:
-        try:
-            peak = max(peak, watched.memory_info().rss)
-        except psutil.NoSuchProcess:
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
             break
+        with suppress(psutil.NoSuchProcess):
+            peak = max(peak, watched.memory_info().rss)
         time.sleep(0.05)
-    if process.wait() != 0:
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
         raise RuntimeError(f"{command[:6]}… exited with {process.returncode}")
-    return Finished(time.perf_counter() - started, peak // 1024)
+    return Finished(seconds, usage.ru_utime + usage.ru_stime, peak // 1024)
 
 
 def _url_log(workdir: Path) -> tuple[Path, list[str]]:
@@ -141,6 +147,7 @@ def _finish(stats_file: Path, urls_file: Path, finished: Finished) -> dict[str, 
     stats: dict[str, Any] = json.loads(stats_file.read_text())
     stats["peak_rss_kib"] = finished.peak_rss_kib
     stats["process_seconds"] = finished.seconds
+    stats["process_cpu_seconds"] = finished.cpu_seconds
     stats["requested_urls"] = urls_file.read_text(encoding="utf-8").split()
     return stats
 

@@ -127,6 +127,9 @@ def test_the_crawl_figure_alone_times_whole_processes_on_the_same_pages(tmp_path
         assert pair["ratio"] == pytest.approx(
             pair["bare_seconds"] / pair["newsbot_seconds"], rel=0.02
         )
+        # CPU time is at most what two cores give in the wall time, and not nothing.
+        assert 0 < pair["newsbot_cpu_seconds"] <= 2 * pair["newsbot_seconds"]
+        assert 0 < pair["bare_cpu_seconds"] <= 2 * pair["bare_seconds"]
 
 
 def test_crawls_that_fetched_different_pages_are_not_compared():
