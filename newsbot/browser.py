@@ -33,7 +33,8 @@ class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[mi
 
     scrapy-playwright starts Playwright's Node.js driver when the engine starts, once per
     scheme, for every crawl; most crawls render no page (only the current layout's Most
-    Popular needs a browser), and the two drivers cost seconds of CPU at start and at close.
+    Popular needs a browser), and the two drivers cost about 0.7 s of CPU to start and stop,
+    nearly a fifth of what a 300-article crawl cost with them.
     Requests without ``meta["playwright"]`` go to Scrapy's HTTP handler as before.
     """
 
