@@ -11,8 +11,8 @@ core count and load average at the start, and every raw pair and sample.
 Each figure is a module of its own:
 
 1. crawl throughput (``benchmarks/crawl.py``): pages/s of the full newsbot crawl ÷ pages/s of
-   the bare spider, runs alternated A B A B in separate processes, the ratio taken pair by
-   pair (goal ≥ 0.8);
+   the bare spider, each process timed start to exit, on exactly the same URLs, runs
+   alternated A B A B in separate processes, the ratio taken pair by pair (goal ≥ 0.85);
 2. parse cost (``benchmarks/parse.py``): article pages parsed per second by newsbot ÷ by
    ``trafilatura.extract`` with metadata (and text only) and by newspaper4k (goal ≥ 10);
 3. store cost (``benchmarks/store.py``): rows/s of newsbot's store ÷ raw batched
@@ -25,12 +25,16 @@ Each figure is a module of its own:
    article-extraction-benchmark, read from ``../shared/datasets/``; skipped, saying so, when
    missing): body F1, precision, recall and pages/s of newsbot's generic path beside
    trafilatura and newspaper4k, and their title, authors and date against hand labels.
+
+``--only crawl`` runs figure 1 alone (without the re-run of figure 5), to compare builds;
+``--only parse`` and ``--only aeb`` run and print figure 2 or 6 alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import tempfile
 import time
@@ -67,11 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=REPO / "exports" / "bench")
     parser.add_argument(
         "--only",
-        choices=sorted(_ONLY),
-        help="run one figure alone and print it (not written to exports/bench)",
+        choices=sorted([*_ONLY, "crawl"]),
+        help="run one figure alone: crawl (written to exports/bench like a whole run), "
+        "parse or aeb (printed only)",
     )
     args = parser.parse_args(argv)
-    if args.only:
+    if args.only in _ONLY:
         host = machine()
         print(
             f"{args.only} ({args.mode} mode), {host['cpu_count']} cores, load average at start "
@@ -90,6 +95,13 @@ def main(argv: list[str] | None = None) -> int:
             timer = _FigureTimer()
             with timer("page_weight"):
                 weight = pageweight.weight_record(PAGE_WEIGHT)
+            if args.only == "crawl":
+                with timer("crawl_throughput"):
+                    throughput, _ = crawl.figure(mode, scratch, with_rerun=False)
+                results: dict[str, Any] = _header(args.mode, when, host, weight)
+                results["crawl_throughput"] = throughput
+                results["figure_seconds"] = timer.seconds
+                return _write(results, started, args.out)
             with timer("crawl_throughput and rerun_cost"):
                 throughput, again = crawl.figure(mode, scratch)
             with timer("parse_cost"):
@@ -100,12 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                 peak = memory.figure(mode, scratch)
             with timer("generic_extraction"):
                 generic = aeb.figure(mode.aeb_pages)
-            results: dict[str, Any] = {
-                "mode": args.mode,
-                "when": when,
-                "python": host["python"],
-                "machine": {k: v for k, v in host.items() if k != "python"},
-                "page_weight": weight,
+            results = {
+                **_header(args.mode, when, host, weight),
                 "crawl_throughput": throughput,
                 "parse_cost": parsing,
                 "store_cost": storing,
@@ -116,12 +124,27 @@ def main(argv: list[str] | None = None) -> int:
             }
         finally:
             store.drop_postgres_databases()
+    return _write(results, started, args.out)
+
+
+def _header(mode: str, when: str, host: dict[str, Any], weight: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "mode": mode,
+        "when": when,
+        "python": host["python"],
+        "machine": {k: v for k, v in host.items() if k != "python"},
+        "page_weight": weight,
+    }
+
+
+def _write(results: dict[str, Any], started: float, out: Path) -> int:
     results["seconds"] = round(time.monotonic() - started, 1)
-    args.out.mkdir(parents=True, exist_ok=True)
-    path = args.out / f"bench-{results['when'].replace(':', '-')}.json"
+    results["machine"]["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"bench-{results['when'].replace(':', '-')}.json"
     text = json.dumps(results, indent=1)
     path.write_text(text + "\n", encoding="utf-8")
-    (args.out / "latest.json").write_text(text + "\n", encoding="utf-8")
+    (out / "latest.json").write_text(text + "\n", encoding="utf-8")
     _print(results, path)
     return 0
 
@@ -141,15 +164,24 @@ def _print(results: dict[str, Any], path: Path) -> None:
         + ", ".join(f"{name} {took} s" for name, took in results["figure_seconds"].items())
         + ")",
         f"machine: {host['cpu_count']} cores, load average at start "
-        + " ".join(str(load) for load in host["load_average_at_start"]),
+        + " ".join(str(load) for load in host["load_average_at_start"])
+        + ", at end "
+        + " ".join(str(load) for load in host["load_average_at_end"]),
         f"pages: {weight['page_weight']} weight, article pages of {pages['bytes'] / 1000:.0f} KB, "
         f"{pages['elements']:.0f} elements, {pages['links']:.0f} links (medians)",
         *crawl.lines(results["crawl_throughput"]),
-        *parse.lines(results["parse_cost"]),
-        *store.lines(results["store_cost"]),
-        *memory.lines(results["memory"]),
-        *rerun.lines(results["rerun_cost"]),
-        *aeb.figure_lines(results["generic_extraction"]),
+        *(
+            line
+            for key, lines in (
+                ("parse_cost", parse.lines),
+                ("store_cost", store.lines),
+                ("memory", memory.lines),
+                ("rerun_cost", rerun.lines),
+                ("generic_extraction", aeb.figure_lines),
+            )
+            if key in results  # --only runs one figure
+            for line in lines(results[key])
+        ),
         f"written to {path}",
     ]
     print("\n".join(lines))

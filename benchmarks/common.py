@@ -11,8 +11,9 @@ import socket
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -87,26 +88,68 @@ def replica(articles: int, weight: str = PAGE_WEIGHT) -> Iterator[str]:
         process.wait(timeout=30)
 
 
-def run_process(command: list[str], cwd: Path, env: dict[str, str]) -> int:
-    """Run, sampling the process's resident memory; returns its peak RSS in KiB.
+@dataclass(frozen=True)
+class Finished:
+    """A crawl process that exited: its wall time, start to exit, CPU time and peak RSS."""
 
-    Sampled rather than read from ``wait4``'s ``ru_maxrss``: Linux carries that high-water
-    mark across fork and exec, so a child would report this (larger) driver's memory.
+    seconds: float
+    cpu_seconds: float
+    peak_rss_kib: int
+
+
+def run_process(command: list[str], cwd: Path, env: dict[str, str]) -> Finished:
+    """Run, timing it from start to exit and sampling its resident memory.
+
+    The wall time covers everything the process does: imports, migrations, the crawl and the
+    close-time work (monitors, the crawl-run row, feeds, the last store flush) that Scrapy's
+    ``elapsed_time_seconds`` leaves out. The CPU time (user + system, from ``wait4``) says
+    what the process cost, less disturbed than wall time by other work on a busy machine.
+
+    Memory is sampled rather than read from ``wait4``'s ``ru_maxrss``: Linux carries that
+    high-water mark across fork and exec, so a child would report this (larger) driver's
+    memory.
     """
     import psutil
 
+    started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env)
     watched = psutil.Process(process.pid)
     peak = 0
-    while process.poll() is None:
-        try:
-            peak = max(peak, watched.memory_info().rss)
-        except psutil.NoSuchProcess:
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
             break
+        with suppress(psutil.NoSuchProcess):
+            peak = max(peak, watched.memory_info().rss)
         time.sleep(0.05)
-    if process.wait() != 0:
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
         raise RuntimeError(f"{command[:6]}… exited with {process.returncode}")
-    return peak // 1024
+    return Finished(seconds, usage.ru_utime + usage.ru_stime, peak // 1024)
+
+
+def _url_log(workdir: Path) -> tuple[Path, list[str]]:
+    """Where a crawl writes the URLs it received, and the settings that make it write them.
+
+    Added to ``EXTENSIONS_BASE`` (Scrapy's defaults plus this one), so that newsbot's own
+    ``EXTENSIONS`` stay as they are.
+    """
+    from scrapy.settings.default_settings import EXTENSIONS_BASE
+
+    path = workdir / "requested-urls.txt"
+    extensions = {**EXTENSIONS_BASE, "benchmarks.urllog.RequestedUrls": 0}
+    settings = [f"EXTENSIONS_BASE={json.dumps(extensions)}", f"BENCH_URLS_FILE={path}"]
+    return path, [arg for setting in settings for arg in ("-s", setting)]
+
+
+def _finish(stats_file: Path, urls_file: Path, finished: Finished) -> dict[str, Any]:
+    stats: dict[str, Any] = json.loads(stats_file.read_text())
+    stats["peak_rss_kib"] = finished.peak_rss_kib
+    stats["process_seconds"] = finished.seconds
+    stats["process_cpu_seconds"] = finished.cpu_seconds
+    stats["requested_urls"] = urls_file.read_text(encoding="utf-8").split()
+    return stats
 
 
 def newsbot_crawl(base: str, workdir: Path) -> dict[str, Any]:
@@ -115,34 +158,47 @@ def newsbot_crawl(base: str, workdir: Path) -> dict[str, Any]:
     for name in ("NEWSBOT_DATABASE_URL", "NEWSBOT_REDIS_URL", "NEWSBOT_STATS_FILE"):
         env.pop(name, None)
     stats_file = workdir / "stats.json"
-    rss = run_process(
+    urls_file, url_log = _url_log(workdir)
+    finished = run_process(
         # Section lists only: the bare spider does not read feeds (the 2023 replica has none).
         [sys.executable, "-m", "scrapy", "crawl", "koreaherald", "-a", f"base_url={base}",
          "-a", "pages=100000", "-a", "discover=sections", *ENGINE,
-         "-s", f"NEWSBOT_STATS_FILE={stats_file}"],
+         "-s", f"NEWSBOT_STATS_FILE={stats_file}", *url_log],
         REPO, env,
     )  # fmt: skip
-    stats: dict[str, Any] = json.loads(stats_file.read_text())
-    stats["peak_rss_kib"] = rss
-    return stats
+    return _finish(stats_file, urls_file, finished)
 
 
 def bare_crawl(base: str, workdir: Path) -> dict[str, Any]:
     """The baseline, run outside the project so that none of newsbot's settings apply."""
     stats_file = workdir / "bare-stats.json"
     env = {k: v for k, v in os.environ.items() if k != "SCRAPY_SETTINGS_MODULE"}
-    rss = run_process(
+    env["PYTHONPATH"] = str(REPO)  # for benchmarks.urllog only; no newsbot setting applies
+    urls_file, url_log = _url_log(workdir)
+    finished = run_process(
         [sys.executable, "-m", "scrapy", "runspider", str(BARE_SPIDER), "-a", f"base_url={base}",
-         "-a", f"stats_file={stats_file}", *ENGINE],
+         "-a", f"stats_file={stats_file}", *ENGINE, *url_log],
         workdir, env,
     )  # fmt: skip
-    stats: dict[str, Any] = json.loads(stats_file.read_text())
-    stats["peak_rss_kib"] = rss
-    return stats
+    return _finish(stats_file, urls_file, finished)
 
 
 def pages_per_second(stats: dict[str, Any]) -> float:
-    return float(stats["response_received_count"]) / float(stats["elapsed_time_seconds"])
+    """Pages received per second of the whole process, start to exit."""
+    return float(stats["response_received_count"]) / float(stats["process_seconds"])
+
+
+def same_pages(newsbot: dict[str, Any], bare: dict[str, Any]) -> None:
+    """Raise unless both crawls received exactly the same URLs, each as often."""
+    a, b = Counter(newsbot["requested_urls"]), Counter(bare["requested_urls"])
+    if a != b:
+        only_newsbot = sorted((a - b).elements())
+        only_bare = sorted((b - a).elements())
+        raise RuntimeError(
+            f"newsbot and the bare spider must fetch the same pages: {len(only_newsbot)} "
+            f"only by newsbot (e.g. {only_newsbot[:3]}), {len(only_bare)} only by the bare "
+            f"spider (e.g. {only_bare[:3]})"
+        )
 
 
 def rates(work: Callable[[], int], rounds: int = 3) -> list[float]:

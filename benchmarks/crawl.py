@@ -1,7 +1,10 @@
 """Figure 1, crawl throughput: pages/s of the full newsbot crawl ÷ pages/s of the bare spider.
 
-Runs alternate A B A B in separate processes on the same replica, and the ratio is taken pair
-by pair, so a machine busy with other work slows both sides of a pair alike (goal ≥ 0.8).
+Each side is timed over its whole process, start to exit: imports, migrations, the crawl and
+the close-time work (monitors, the crawl-run row, feeds, the last store flush). Both must
+receive exactly the same URLs (robots.txt included), checked URL by URL. Runs alternate
+A B A B in separate processes on the same replica, and the ratio is taken pair by pair, so a
+machine busy with other work slows both sides of a pair alike (goal ≥ 0.85).
 The first newsbot crawl's directory is kept for figure 5 (:mod:`benchmarks.rerun`).
 """
 
@@ -20,11 +23,14 @@ from benchmarks.common import (
     newsbot_crawl,
     pages_per_second,
     replica,
+    same_pages,
 )
 
 
-def figure(mode: Mode, scratch: Path) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Figures 1 and 5, which share the replica and the first crawl."""
+def figure(
+    mode: Mode, scratch: Path, with_rerun: bool = True
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """Figures 1 and 5 (unless not ``with_rerun``), which share the replica and the first crawl."""
     pairs = []
     first_newsbot: Path | None = None
     with replica(mode.crawl_articles) as base:
@@ -38,26 +44,37 @@ def figure(mode: Mode, scratch: Path) -> tuple[dict[str, Any], dict[str, Any]]:
                     f"newsbot fetched {a['response_received_count']} pages, the bare spider "
                     f"{b['response_received_count']}: they must follow the same links"
                 )
+            same_pages(a, b)
             pairs.append(
                 {
                     "newsbot_pages_per_s": round(pages_per_second(a), 1),
                     "bare_pages_per_s": round(pages_per_second(b), 1),
                     "ratio": round(pages_per_second(a) / pages_per_second(b), 3),
                     "pages": a["response_received_count"],
-                    "newsbot_seconds": round(float(a["elapsed_time_seconds"]), 2),
-                    "bare_seconds": round(float(b["elapsed_time_seconds"]), 2),
+                    "newsbot_seconds": round(float(a["process_seconds"]), 2),
+                    "bare_seconds": round(float(b["process_seconds"]), 2),
+                    # CPU seconds (user + system) of each process, and their ratio: what the
+                    # work cost, less disturbed by a busy machine than the wall times are.
+                    "newsbot_cpu_seconds": round(float(a["process_cpu_seconds"]), 2),
+                    "bare_cpu_seconds": round(float(b["process_cpu_seconds"]), 2),
+                    "cpu_ratio": round(b["process_cpu_seconds"] / a["process_cpu_seconds"], 3),
+                    # Scrapy's own clock, engine start to close, for comparison only.
+                    "newsbot_engine_seconds": round(float(a["elapsed_time_seconds"]), 2),
+                    "bare_engine_seconds": round(float(b["elapsed_time_seconds"]), 2),
                 }
             )
             first_newsbot = first_newsbot or workdir
         if first_newsbot is None:
             raise RuntimeError("no crawl pair ran")
-        again = rerun.figure(base, first_newsbot)
+        again = rerun.figure(base, first_newsbot) if with_rerun else None
     throughput = {
         "articles": mode.crawl_articles,
         "page_weight": PAGE_WEIGHT,
         "pairs": pairs,
         "ratio_median": statistics.median(p["ratio"] for p in pairs),
-        "goal": ">= 0.8",
+        "cpu_ratio_median": statistics.median(p["cpu_ratio"] for p in pairs),
+        "timed": "whole process, start to exit",
+        "goal": ">= 0.85",
     }
     return throughput, again
 
@@ -67,5 +84,6 @@ def lines(result: dict[str, Any]) -> list[str]:
     return [
         f"1. crawl throughput  newsbot/bare = {result['ratio_median']:.3f} (median of "
         f"{len(pairs)} pairs: {', '.join(str(x['ratio']) for x in pairs)}; "
-        f"{pairs[0]['pages']} pages; goal >= 0.8)"
+        f"{pairs[0]['pages']} pages, whole process; goal >= 0.85); CPU time ratio "
+        f"{result['cpu_ratio_median']:.3f}"
     ]

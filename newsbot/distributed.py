@@ -44,8 +44,6 @@ from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.reactor import CallLaterOnce
-from scrapy_redis import connection
-from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 if TYPE_CHECKING:
@@ -193,6 +191,9 @@ def worker_for(crawler: Crawler) -> Worker | None:
         return None
     worker = _WORKERS.get(crawler)
     if worker is None:
+        # Here, not at the top: a crawl that is not distributed need not load Redis's client.
+        from scrapy_redis import connection
+
         assert crawler.spidercls is not None  # noqa: S101 - a crawler knows its spider class
         worker = Worker(
             server=connection.from_settings(crawler.settings),
@@ -217,7 +218,7 @@ class DistributedMode:
         if not url:
             return
         keys = CrawlKeys(crawl_prefix(settings, "%(spider)s"))  # scrapy-redis fills %(spider)s
-        settings.set("SCHEDULER", "newsbot.distributed.LeasingScheduler", "addon")
+        settings.set("SCHEDULER", "newsbot.leasing.LeasingScheduler", "addon")
         settings.set("DUPEFILTER_CLASS", "scrapy_redis.dupefilter.RFPDupeFilter", "addon")
         settings.set("SCHEDULER_QUEUE_CLASS", "scrapy_redis.queue.PriorityQueue", "addon")
         settings.set("SCHEDULER_QUEUE_KEY", keys.requests, "addon")
@@ -227,76 +228,6 @@ class DistributedMode:
         settings.set("NEWSBOT_STORE_WAIT_FOR_COMMIT", True, "addon")
         settings["SPIDER_MIDDLEWARES"]["newsbot.distributed.LeaseReleaseMiddleware"] = 10
         settings["EXTENSIONS"]["newsbot.distributed.DistributedCoordinator"] = 100
-
-
-class LeasingScheduler(Scheduler):  # type: ignore[misc]
-    """scrapy-redis's scheduler, with each popped request leased to this worker."""
-
-    crawler: Crawler
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> LeasingScheduler:
-        """Keys come from the crawl id; see :func:`crawl_prefix`."""
-        scheduler: LeasingScheduler = super().from_crawler(crawler)
-        scheduler.crawler = crawler
-        return scheduler
-
-    def open(self, spider: Spider) -> None:
-        """Open the shared queue and filter under this crawl's keys."""
-        super().open(spider)
-        self.worker = worker_for(self.crawler)
-        self._pop_and_lease = self.server.register_script(_POP_AND_LEASE)
-        self._push_and_release = self.server.register_script(_PUSH_AND_RELEASE)
-
-    def enqueue_request(self, request: Request) -> bool:
-        """Push to the shared queue unless the shared filter has seen it.
-
-        A request that still holds a lease is a retry or a redirect of a leased request (the
-        lease middleware strips leases from a callback's follow-ups): its lease is carried
-        over to the queued copy, or released when the copy is dropped.
-        """
-        assert self.worker is not None  # noqa: S101 - set in open()
-        lease: str | None = request.meta.pop(LEASE, None)
-        if lease:
-            self.worker.moving.discard(lease)
-        if self.worker.ended or (not request.dont_filter and self.df.request_seen(request)):
-            if not self.worker.ended:
-                self.df.log(request, self.spider)
-            if lease:
-                self.worker.release_lease(lease)
-            return False
-        self._push_and_release(
-            keys=[self.queue.key, self.worker.keys.leases(self.worker.worker_id)],
-            args=[-request.priority, self.queue._encode_request(request), lease or ""],
-        )
-        if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis")
-        return True
-
-    def next_request(self) -> Request | None:
-        """Pop the best request, leased to this worker."""
-        assert self.worker is not None  # noqa: S101 - set in open()
-        if self.worker.ended:
-            return None
-        lease = uuid.uuid4().hex
-        data = self._pop_and_lease(
-            keys=[self.queue.key, self.worker.keys.leases(self.worker.worker_id)], args=[lease]
-        )
-        if not data:
-            return None
-        request: Request = self.queue._decode_request(data)
-        request.meta[LEASE] = lease
-        if self.stats:
-            self.stats.inc_value("scheduler/dequeued/redis")
-        return request
-
-    def has_pending_requests(self) -> bool:
-        """Whether the shared queue holds work for us: none once the crawl was ended by hand."""
-        assert self.worker is not None  # noqa: S101 - set in open()
-        return not self.worker.ended and bool(super().has_pending_requests())
-
-    def close(self, reason: str) -> None:
-        """Keep the shared queue: other workers may still need it (the coordinator cleans up)."""
 
 
 class LeaseReleaseMiddleware:

@@ -61,9 +61,10 @@ FEED_EXPORT_ENCODING = "utf-8"
 # set by newsbot.addon unless FEEDS (or -o) is given.
 
 # --- JavaScript rendering: only requests with meta["playwright"] = True use the browser -------
+# scrapy-playwright's handler, which starts Playwright only when a page is to be rendered.
 DOWNLOAD_HANDLERS = {
-    "http": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
-    "https": "scrapy_playwright.handler.ScrapyPlaywrightDownloadHandler",
+    "http": "newsbot.browser.LazyPlaywrightHandler",
+    "https": "newsbot.browser.LazyPlaywrightHandler",
 }
 # The spider replaces this with newsbot.browser.SiteOnly: the same, and nothing off the site.
 PLAYWRIGHT_ABORT_REQUEST = "newsbot.browser.should_abort"
@@ -131,6 +132,8 @@ EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,
     "newsbot.extensions.crawl_run.CrawlRunRecorder": 600,
     "newsbot.extensions.stats_file.StatsFile": 700,
+    # The process exits without the interpreter's last garbage collection (seconds of CPU).
+    "newsbot.extensions.quick_exit.QuickExit": 800,
 }
 # Seconds between progress lines (pages crawled, articles stored, pages queued); 0: none.
 NEWSBOT_PROGRESS_INTERVAL = 60.0

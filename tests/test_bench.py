@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
-from benchmarks import aeb
+from benchmarks import aeb, common
 from tests.crawling import REPO
 
 FIGURES = ("1. crawl throughput", "2. parse cost", "3. store cost", "4. memory", "5. re-run cost",
@@ -103,6 +103,43 @@ def test_benchmark_smoke_run_writes_every_figure(tmp_path):
     assert generic["extractors"]["trafilatura"]["f1"] > 0.8
     assert generic["extractors"]["trafilatura"]["pages_per_s"] > 0
     assert re.search(r"newspaper4k +F1 [01]\.\d{3}", done.stdout)
+
+
+@pytest.mark.e2e
+def test_the_crawl_figure_alone_times_whole_processes_on_the_same_pages(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--mode", "smoke", "--only", "crawl",
+         "--out", str(tmp_path)],
+        cwd=REPO, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert FIGURES[0] in done.stdout
+    assert not any(figure in done.stdout for figure in FIGURES[1:])
+    results = json.loads((tmp_path / "latest.json").read_text())
+    assert set(results) >= {"machine", "page_weight", "crawl_throughput"}
+    assert "rerun_cost" not in results
+    assert len(results["machine"]["load_average_at_end"]) == 3
+    throughput = results["crawl_throughput"]
+    assert throughput["timed"] == "whole process, start to exit"
+    for pair in throughput["pairs"]:
+        # The process also imports, opens the database and closes: longer than the engine ran.
+        assert pair["newsbot_seconds"] > pair["newsbot_engine_seconds"] > 0
+        assert pair["bare_seconds"] > pair["bare_engine_seconds"] > 0
+        assert pair["ratio"] == pytest.approx(
+            pair["bare_seconds"] / pair["newsbot_seconds"], rel=0.02
+        )
+        # CPU time is at most what two cores give in the wall time, and not nothing.
+        assert 0 < pair["newsbot_cpu_seconds"] <= 2 * pair["newsbot_seconds"]
+        assert 0 < pair["bare_cpu_seconds"] <= 2 * pair["bare_seconds"]
+
+
+def test_crawls_that_fetched_different_pages_are_not_compared():
+    home, article = "http://127.0.0.1:1/", "http://127.0.0.1:1/view.php?ud=1"
+    common.same_pages({"requested_urls": [article, home]}, {"requested_urls": [home, article]})
+    with pytest.raises(RuntimeError, match=r"1 only by newsbot .*0 only by the bare spider"):
+        common.same_pages({"requested_urls": [home, article]}, {"requested_urls": [home]})
+    with pytest.raises(RuntimeError, match="must fetch the same pages"):  # the same page twice
+        common.same_pages({"requested_urls": [home, home]}, {"requested_urls": [home, article]})
 
 
 def test_without_the_dataset_the_figure_says_so_and_is_skipped(tmp_path, monkeypatch):

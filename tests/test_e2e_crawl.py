@@ -62,6 +62,18 @@ def test_full_crawl_of_the_2023_layout(replica_2023, tmp_path):
     assert "newsbot/popular/rendered" not in result.stats, "no browser for server-built pages"
 
 
+def test_a_crawl_that_renders_nothing_starts_no_browser_driver(replica_2023, tmp_path):
+    # Playwright's Node.js driver costs a process and CPU: it starts with the first page to
+    # render (tests/test_browser.py), not with every crawl.
+    result = crawl(
+        replica_2023, tmp_path, "-a", "sections=National", "-a", "pages=1",
+        "-s", "LOG_LEVEL=DEBUG",
+    )  # fmt: skip
+    assert_clean(result)
+    assert "Starting download handler" not in result.log
+    assert "newsbot/popular/rendered" not in result.stats
+
+
 # The reference page as the specification gives it (its visible text), checked here directly
 # rather than against the replica's own corpus module.
 REFERENCE_POPULAR = [
