@@ -184,7 +184,8 @@ def test_a_crawl_without_its_database_is_recorded_by_replay_spool(replica, datab
     closed.cut()  # down from the start: no run row, every batch spooled
     dead_url = f"postgresql+psycopg://postgres@127.0.0.1:{closed.port}/test"
     result = crawl(replica, tmp_path, "-a", "pages=100", database_url=dead_url)
-    assert result.returncode == 0, result.log[-3000:]
+    # Batches left waiting in the spool are an ERROR, so Error Count fails: exit 2.
+    assert result.returncode == 2, result.log[-3000:]
     assert result.stats["newsbot/store/run_not_recorded"] == 1
     spool = Spool(tmp_path / "spool")
     assert len(spool.run_files()) == 1
@@ -226,7 +227,8 @@ def test_a_crawl_whose_database_went_away_for_good_is_completed_by_replay_spool(
             assert _wait_for(lambda: table_counts(url)["articles"] >= 100, process)
             proxy.cut()  # and it does not come back before the crawl ends
             result = finish_crawl(process, tmp_path)
-            assert result.returncode == 0, result.log[-3000:]
+            # Batches left waiting in the spool are an ERROR, so Error Count fails: exit 2.
+            assert result.returncode == 2, result.log[-3000:]
             store = open_store(url)
             with store.engine.connect() as connection:
                 [started] = connection.execute(select(CrawlRunRow)).mappings().all()
