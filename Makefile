@@ -10,7 +10,7 @@ ARGS ?=
 # The replica is local: politeness settings meant for the live site only slow it down.
 FAST := -s AUTOTHROTTLE_ENABLED=False -s DOWNLOAD_DELAY=0 -s CONCURRENT_REQUESTS_PER_DOMAIN=16
 
-.PHONY: help install chromium demo crawl replica test lint format constraints clean bench bench-full bench-aeb
+.PHONY: help install chromium demo crawl replica test lint format constraints clean bench bench-full bench-aeb bench-scale
 
 help:
 	@echo "make demo      crawl the bundled offline replica (LAYOUT=2023|current|redesign, PORT=8023,"
