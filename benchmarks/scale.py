@@ -35,15 +35,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parents[1]
-BARE_SPIDER = Path(__file__).with_name("bare_spider.py")
-# The same engine settings as benchmarks/common.py: no politeness, same concurrency.
-ENGINE = [
-    "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0",
-    "-s", "CONCURRENT_REQUESTS=16", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=16",
-    "-s", "ROBOTSTXT_OBEY=True", "-s", "LOG_LEVEL=WARNING",
-    "-s", "TELNETCONSOLE_ENABLED=False", "-s", "REMOTE_CONTROL_ENABLED=False",
-]  # fmt: skip
+from benchmarks.common import BARE_SPIDER, ENGINE, REPO
+
 SIZES = (5_000, 20_000, 100_000)
 GOAL = 1.1  # newsbot's growth per article ÷ the bare spider's
 PROFILE_ENV = "NEWSBOT_BENCH_PROFILE"  # "<first>,<second>,<report path>" in the profiled crawl
