@@ -191,6 +191,17 @@ def sandbox_env(**extra: str) -> dict[str, str]:
 
     The virtualenv is not on PATH: run_commands activates it as the docs say."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "SCRAPYD_"))}
+    # As typed in a shell, not run under `make test`: a make inside make prints "Entering
+    # directory" and "Leaving directory" lines around its output (MAKELEVEL, MAKEFLAGS).
+    for name in (
+        "MAKELEVEL",
+        "MAKEFLAGS",
+        "MFLAGS",
+        "MAKEOVERRIDES",
+        "MAKE_TERMOUT",
+        "MAKE_TERMERR",
+    ):
+        env.pop(name, None)
     venv_bin = str(VENV / "bin")
     env["PATH"] = os.pathsep.join(
         p for p in env.get("PATH", "/usr/bin:/bin").split(os.pathsep) if p != venv_bin
