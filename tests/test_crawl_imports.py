@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.crawling import REPO
+from newsbot.replica.server import ReplicaServer
+from tests.crawling import REPO, assert_clean, crawl_command, crawl_env, finish_crawl
 
 # What `scrapy crawl` loads before crawling: the settings with their add-ons, the spiders and
 # every component newsbot's settings enable.
@@ -41,3 +43,38 @@ def test_a_crawl_that_is_not_distributed_does_not_load_redis():
 
 def test_a_distributed_crawl_loads_scrapy_redis():
     assert "scrapy_redis" in loaded_redis_modules({"NEWSBOT_REDIS_URL": "redis://127.0.0.1:1"})
+
+
+# Loaded only on the paths that need them: reading a page of an unknown layout (the generic
+# stack), reading a feed, drawing a report, migrating an older database.
+LAZY = (
+    "trafilatura", "htmldate", "courlan", "justext", "lxml_html_clean",
+    "feedparser", "matplotlib", "alembic", "mako", "pygments",
+)  # fmt: skip
+
+
+def imported_by_a_crawl(
+    server: ReplicaServer, out: Path, database_url: str, *arguments: str
+) -> set[str]:
+    """The top-level packages a whole `scrapy crawl koreaherald` process imported."""
+    command = crawl_command(server, out, *arguments)
+    command[1:1] = ["-X", "importtime"]  # every import of the process, listed on stderr
+    out.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        command, cwd=REPO, env=crawl_env(out, database_url), stderr=subprocess.PIPE
+    )
+    _, stderr = process.communicate(timeout=300)
+    assert_clean(finish_crawl(process, out))
+    lines = stderr.decode().splitlines()
+    names = [line.rsplit("|", 1)[-1].strip() for line in lines if line.startswith("import time:")]
+    assert "scrapy" in names, stderr.decode()[-2000:]
+    return {name.split(".")[0] for name in names}
+
+
+def test_a_koreaherald_crawl_imports_no_library_it_does_not_use(replica_2023, tmp_path):
+    # First on a new database (its schema is created), then on the same one (it is current).
+    database_url = f"sqlite:///{tmp_path / 'newsbot.sqlite3'}"
+    for run in ("new", "current"):
+        loaded = imported_by_a_crawl(replica_2023, tmp_path / run, database_url, "-a", "pages=1")
+        assert loaded.isdisjoint(LAZY), (run, sorted(loaded & set(LAZY)))
+    assert (tmp_path / "newsbot.sqlite3").is_file()
