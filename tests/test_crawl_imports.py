@@ -49,10 +49,10 @@ def test_a_distributed_crawl_loads_scrapy_redis():
 
 
 # Loaded only on the paths that need them: reading a page of an unknown layout (the generic
-# stack), reading a feed, drawing a report, migrating an older database.
+# stack), reading a feed, drawing a report, migrating an older database, rendering a page.
 LAZY = (
     "trafilatura", "htmldate", "courlan", "justext", "lxml_html_clean",
-    "feedparser", "matplotlib", "alembic", "mako", "pygments",
+    "feedparser", "matplotlib", "alembic", "mako", "pygments", "playwright",
 )  # fmt: skip
 
 
