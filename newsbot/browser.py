@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy import signals
-from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy_playwright.page import PageMethod
 
 from newsbot.sites.base import on_domains
@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from scrapy import Request
     from scrapy.crawler import Crawler
     from scrapy.http import Response
+    from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 
 logger = logging.getLogger(__name__)
 
@@ -28,31 +29,51 @@ SKIPPED_RESOURCE_TYPES = frozenset({"image", "media", "font", "stylesheet", "man
 _LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
 
 
-class LazyPlaywrightHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[misc]
-    """``DOWNLOAD_HANDLERS``: scrapy-playwright's, starting Playwright at the first page to render.
+class LazyPlaywrightHandler(HTTP11DownloadHandler):
+    """``DOWNLOAD_HANDLERS``: Scrapy's HTTP handler; scrapy-playwright's from the first render.
 
-    scrapy-playwright starts Playwright's Node.js driver when the engine starts, once per
-    scheme, for every crawl; most crawls render no page (only the current layout's Most
-    Popular needs a browser), and the two drivers cost about 0.7 s of CPU to start and stop,
-    nearly a fifth of what a 300-article crawl cost with them.
-    Requests without ``meta["playwright"]`` go to Scrapy's HTTP handler as before.
+    scrapy-playwright's handler starts Playwright's Node.js driver when the engine starts, once
+    per scheme, for every crawl, and importing it loads Playwright's Python package; most crawls
+    render no page (only the current layout's Most Popular needs a browser). The drivers cost
+    about 0.7 s of CPU to start and stop, the import about 0.05 s. Requests without
+    ``meta["playwright"]`` go to Scrapy's HTTP handler as before; the first request with it
+    imports scrapy-playwright, makes its handler and starts Playwright.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
-        crawler.signals.disconnect(self._maybe_launch_in_thread, signal=signals.engine_started)
-        self._launched = False
+        self._browser_crawler = crawler
+        self._renderer: ScrapyPlaywrightDownloadHandler | None = None
         self._launch_lock = asyncio.Lock()  # the first renders may arrive together
 
     async def download_request(self, request: Request) -> Response:
-        """Start Playwright before the first request to render, then download as before."""
-        if request.meta.get("playwright") and not self._launched:
-            async with self._launch_lock:
-                if not self._launched:
-                    await self._maybe_future_from_coro(self._launch())
-                    self._launched = True
-        response: Response = await super().download_request(request)
+        """Render with Playwright when the request asks for it, started at the first one."""
+        if not request.meta.get("playwright"):
+            return await super().download_request(request)
+        renderer = self._renderer or await self._start_renderer()
+        response: Response = await renderer.download_request(request)
         return response
+
+    async def _start_renderer(self) -> ScrapyPlaywrightDownloadHandler:
+        async with self._launch_lock:
+            if self._renderer is None:
+                from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
+
+                crawler = self._browser_crawler
+                renderer = ScrapyPlaywrightDownloadHandler(crawler)
+                # Started here rather than when the engine started (it already has).
+                crawler.signals.disconnect(
+                    renderer._maybe_launch_in_thread, signal=signals.engine_started
+                )
+                await renderer._maybe_future_from_coro(renderer._launch())
+                self._renderer = renderer
+            return self._renderer
+
+    async def close(self) -> None:
+        """Close the HTTP handler, and Playwright's if a page was rendered."""
+        await super().close()
+        if self._renderer is not None:
+            await self._renderer.close()
 
 
 def should_abort(request: Any) -> bool:

@@ -12,8 +12,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
-import feedparser
-
 from newsbot.extract.text import clean_text
 from newsbot.sites.base import KnownFeed, on_domains
 
@@ -22,8 +20,6 @@ if TYPE_CHECKING:
     from newsbot.sites.base import Site
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
-# feedparser flags these on readable feeds whose declared charset was wrong: not a problem.
-_HARMLESS_BOZO = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 __all__ = ["FeedEntry", "KnownFeed", "UnreadableFeed", "advertised_feeds", "feed_entries", "rebase"]
 
 
@@ -86,10 +82,15 @@ def feed_entries(body: bytes, url: str, site: Site, base_url: str | None = None)
     """
     if not body.strip():
         raise UnreadableFeed("empty", f"feed {url} is empty")
+    # Imported here: a crawl that reads no feed does not pay for loading feedparser.
+    import feedparser
+
     parsed: Any = feedparser.parse(body, response_headers={"content-location": url})
     version = parsed.get("version") or ""
     bozo = parsed.get("bozo_exception") if parsed.get("bozo") else None
-    if bozo is not None and not isinstance(bozo, _HARMLESS_BOZO):
+    # feedparser flags these on readable feeds whose declared charset was wrong: not a problem.
+    harmless = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+    if bozo is not None and not isinstance(bozo, harmless):
         raise UnreadableFeed("malformed", f"feed {url} is malformed: {bozo}")
     if not version:
         raise UnreadableFeed("not_a_feed", f"{url} is not an RSS or Atom feed")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
-from tests.crawling import REPO
+from newsbot.replica.server import ReplicaServer
+from tests.crawling import FAST, REPO, assert_clean, crawl_command, crawl_env, finish_crawl
+from tests.sites_server import redesigned_herald
+from tests.sites_server import serving as serving_site
 
 # What `scrapy crawl` loads before crawling: the settings with their add-ons, the spiders and
 # every component newsbot's settings enable.
@@ -41,3 +46,65 @@ def test_a_crawl_that_is_not_distributed_does_not_load_redis():
 
 def test_a_distributed_crawl_loads_scrapy_redis():
     assert "scrapy_redis" in loaded_redis_modules({"NEWSBOT_REDIS_URL": "redis://127.0.0.1:1"})
+
+
+# Loaded only on the paths that need them: reading a page of an unknown layout (the generic
+# stack), reading a feed, drawing a report, migrating an older database, rendering a page.
+LAZY = (
+    "trafilatura", "htmldate", "courlan", "justext", "lxml_html_clean",
+    "feedparser", "matplotlib", "alembic", "mako", "pygments", "playwright",
+)  # fmt: skip
+
+
+def imported_by_a_crawl(
+    server: ReplicaServer, out: Path, database_url: str, *arguments: str
+) -> set[str]:
+    """The top-level packages a whole `scrapy crawl koreaherald` process imported."""
+    command = crawl_command(server, out, *arguments)
+    command[1:1] = ["-X", "importtime"]  # every import of the process, listed on stderr
+    out.mkdir(parents=True, exist_ok=True)
+    process = subprocess.Popen(
+        command, cwd=REPO, env=crawl_env(out, database_url), stderr=subprocess.PIPE
+    )
+    _, stderr = process.communicate(timeout=300)
+    assert_clean(finish_crawl(process, out))
+    return top_level_imports(stderr.decode())
+
+
+def top_level_imports(importtime: str) -> set[str]:
+    """The top-level packages named in ``python -X importtime`` output."""
+    lines = importtime.splitlines()
+    names = [line.rsplit("|", 1)[-1].strip() for line in lines if line.startswith("import time:")]
+    assert "scrapy" in names, importtime[-2000:]
+    return {name.split(".")[0] for name in names}
+
+
+def test_a_koreaherald_crawl_imports_no_library_it_does_not_use(replica_2023, tmp_path):
+    # First on a new database (its schema is created), then on the same one (it is current).
+    database_url = f"sqlite:///{tmp_path / 'newsbot.sqlite3'}"
+    for run in ("new", "current"):
+        loaded = imported_by_a_crawl(replica_2023, tmp_path / run, database_url, "-a", "pages=1")
+        assert loaded.isdisjoint(LAZY), (run, sorted(loaded & set(LAZY)))
+    assert (tmp_path / "newsbot.sqlite3").is_file()
+
+
+def test_a_crawl_of_unknown_markup_loads_the_generic_stack_and_feedparser_when_it_reads_them(
+    tmp_path,
+):
+    # The redesigned site: article links from its feed, every article in markup no layout
+    # knows, so both lazily loaded paths run, and still read what they read before.
+    with serving_site(redesigned_herald()) as site:
+        command = [
+            sys.executable, "-X", "importtime", "-m", "scrapy", "crawl", "koreaherald",
+            "-a", f"base_url={site.base_url}", "-a", "discover=feeds", *FAST,
+            "-s", f"LOG_FILE={tmp_path / 'crawl.log'}",
+        ]  # fmt: skip
+        done = subprocess.run(
+            command, cwd=REPO, env=crawl_env(tmp_path), capture_output=True, timeout=300
+        )
+    stats = json.loads((tmp_path / "stats.json").read_text(encoding="utf-8"))
+    assert stats["finish_reason"] == "finished"
+    assert stats["newsbot/feeds/read"] == 1
+    assert stats["newsbot/articles/generic"] == 4  # the feed lists 4 articles
+    loaded = top_level_imports(done.stderr.decode())
+    assert {"feedparser", "trafilatura", "htmldate", "courlan"} <= loaded

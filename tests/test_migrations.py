@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
 
-from newsbot.storage.migrate import current_revision, downgrade, head_revision, upgrade
+from newsbot.storage.migrate import (
+    SCHEMA_REVISION,
+    SchemaOutdated,
+    current_revision,
+    downgrade,
+    ensure_schema,
+    head_revision,
+    upgrade,
+)
 from newsbot.storage.models import Base
+from tests.databases import database
 
 TABLES = {"articles", "article_revisions", "popular_snapshots", "popular_ranks", "crawl_runs"}
 
@@ -59,5 +71,81 @@ def test_crawl_runs_gain_their_crawl_uuid_keeping_older_rows(database_url):
         downgrade(engine, "0003")
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM crawl_runs")).scalar_one() == 1
+    finally:
+        engine.dispose()
+
+
+def schema(engine: Engine) -> dict[str, Any]:
+    """Everything SQLAlchemy's inspection reports about every table, in a comparable form."""
+    inspector = inspect(engine)
+    tables: dict[str, Any] = {}
+    for table in sorted(inspector.get_table_names()):
+        # By name: migrations append the columns they add, the models group them by meaning,
+        # and newsbot reads no column by its position.
+        columns = sorted(
+            ({**column, "type": repr(column["type"])} for column in inspector.get_columns(table)),
+            key=lambda column: str(column["name"]),
+        )
+        tables[table] = {
+            "columns": columns,
+            "primary_key": inspector.get_pk_constraint(table),
+            "foreign_keys": sorted(map(repr, inspector.get_foreign_keys(table))),
+            "indexes": sorted(map(repr, inspector.get_indexes(table))),
+            "unique_constraints": sorted(map(repr, inspector.get_unique_constraints(table))),
+            "check_constraints": sorted(map(repr, inspector.get_check_constraints(table))),
+        }
+    return tables
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
+def test_a_new_database_gets_exactly_the_migrated_schema(kind, tmp_path):
+    # A crawl on an empty database creates the tables from the models and stamps the newest
+    # migration instead of running every migration: the result must be the same database.
+    (tmp_path / "migrated").mkdir()
+    (tmp_path / "created").mkdir()
+    with (
+        database(kind, tmp_path / "migrated") as migrated_url,
+        database(kind, tmp_path / "created") as created_url,
+    ):
+        migrated, created = create_engine(migrated_url), create_engine(created_url)
+        try:
+            upgrade(migrated)
+            ensure_schema(created, auto_migrate=True)
+            assert current_revision(created) == head_revision()
+            assert schema(created) == schema(migrated)
+            with created.connect() as connection:
+                stamped = connection.execute(text("SELECT version_num FROM alembic_version"))
+                assert stamped.scalars().all() == [head_revision()]
+        finally:
+            migrated.dispose()
+            created.dispose()
+
+
+def test_the_schema_revision_newsbot_expects_is_the_newest_migration():
+    assert head_revision() == SCHEMA_REVISION
+
+
+def test_the_current_revision_is_read_from_the_database(database_url):
+    engine = create_engine(database_url)
+    try:
+        assert current_revision(engine) is None
+        upgrade(engine, "0002")
+        assert current_revision(engine) == "0002"
+        with engine.connect() as connection:
+            assert current_revision(engine) == (
+                MigrationContext.configure(connection).get_current_revision()
+            )
+    finally:
+        engine.dispose()
+
+
+def test_an_older_schema_is_still_migrated(database_url):
+    engine = create_engine(database_url)
+    try:
+        upgrade(engine, "0003")
+        with pytest.raises(SchemaOutdated):
+            ensure_schema(engine, auto_migrate=False)
+        ensure_schema(engine, auto_migrate=True)
+        assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()

@@ -18,8 +18,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 from newsbot.replica.server import serving
+from newsbot.storage.migrate import upgrade
 from tests.crawling import REPO
 from tests.databases import postgres_database
 from tests.test_e2e_storage import table_counts
@@ -160,6 +162,12 @@ def test_deploy_schedule_and_store_through_scrapyd(scrapyd, tmp_path):
     assert answer["spiders"] == 2
     spiders = scrapyd.call("listspiders.json?project=newsbot")["spiders"]
     assert sorted(spiders) == ["koreaherald", "news"]
+    # An older schema: the job must run the newest migration, read from the egg.
+    engine = create_engine(scrapyd.database_url)
+    try:
+        upgrade(engine, "0003")
+    finally:
+        engine.dispose()
 
     with serving("2023", articles=120) as replica:
         scheduled = scrapyd.call(
@@ -190,7 +198,7 @@ def test_deploy_schedule_and_store_through_scrapyd(scrapyd, tmp_path):
     assert "Spider closed (finished)" in log, log[-3000:]
     assert " ERROR: " not in log, log[-3000:]
     # The job could only import newsbot from the egg, so its migrations ran from the zip too.
-    assert "Migrating" in log
+    assert "from 0003 to 0004" in log, log[-3000:]
     corpus = replica.replica.corpus
     wanted = {a.article_id for name in ("National", "Business") for a in corpus.in_section(name)}
     counts = table_counts(scrapyd.database_url)
