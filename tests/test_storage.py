@@ -166,8 +166,14 @@ def test_a_snapshot_split_over_batches_is_one_snapshot(store):
 
 
 def test_crawl_runs(store):
-    run_id = store.start_run("koreaherald", {"pages": "2"})
-    store.finish_run(run_id, "finished", {"item_scraped_count": 3})
+    started = datetime.now(UTC)
+    run_id = store.start_run("koreaherald", {"pages": "2"}, "uuid-1", started)
+    finished = CrawlRun(
+        crawl_uuid="uuid-1", spider="koreaherald", arguments={"pages": "2"}, started_at=started,
+        finished_at=datetime.now(UTC), finish_reason="finished",
+        stats={"item_scraped_count": 3}, run_id=run_id,
+    )  # fmt: skip
+    assert store.complete_run(finished) == run_id
     with store.engine.connect() as connection:
         row = connection.execute(select(CrawlRunRow)).mappings().one()
     assert row["spider"] == "koreaherald"

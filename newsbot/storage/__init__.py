@@ -83,9 +83,6 @@ class Store(Protocol):
     ) -> int:
         """Record a crawl's start; returns its run id."""
 
-    def finish_run(self, run_id: int, finish_reason: str, stats: dict[str, Any]) -> None:
-        """Record a crawl's end and final stats."""
-
     def complete_run(self, run: CrawlRun) -> int:
         """Complete the row of ``run.crawl_uuid`` (inserted if its start was never recorded).
 

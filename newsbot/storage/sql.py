@@ -391,16 +391,6 @@ class SqlStore:
             )
             return int(inserted.scalar_one())
 
-    def finish_run(self, run_id: int, finish_reason: str, stats: dict[str, Any]) -> None:
-        """Record a crawl's end and its final stats."""
-        self._ready()
-        with self.engine.begin() as connection:
-            connection.execute(
-                update(runs)
-                .where(runs.c.id == run_id)
-                .values(finished_at=datetime.now(UTC), finish_reason=finish_reason, stats=stats)
-            )
-
     def complete_run(self, run: CrawlRun) -> int:
         """Complete (or insert) the row of ``run.crawl_uuid``.
 
