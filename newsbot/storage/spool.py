@@ -84,10 +84,8 @@ class Spool:
         self.recover()
         completed: list[int] = []
         for path in self.run_files():
-            claimed = path.with_name(f"{path.name}.replaying-{os.getpid()}")
-            try:
-                path.rename(claimed)
-            except FileNotFoundError:
+            claimed = _claim(path)
+            if claimed is None:
                 continue  # another process claimed it
             try:
                 run = _read_run(claimed)
@@ -123,10 +121,8 @@ class Spool:
         self.recover()
         files = items = 0
         for path in self.files():
-            claimed = path.with_name(f"{path.name}.replaying-{os.getpid()}")
-            try:
-                path.rename(claimed)
-            except FileNotFoundError:
+            claimed = _claim(path)
+            if claimed is None:
                 continue  # another process claimed it
             try:
                 outcome = replay_file(claimed, store)
@@ -274,3 +270,13 @@ def _read_run(path: Path) -> CrawlRun:
 def _alive(pid: int) -> bool:
     # Our own files are being worked on.
     return pid == os.getpid() or alive(pid)
+
+
+def _claim(path: Path) -> Path | None:
+    """Rename ``path`` to this process's replaying name; None when another process took it."""
+    claimed = path.with_name(f"{path.name}.replaying-{os.getpid()}")
+    try:
+        path.rename(claimed)
+    except FileNotFoundError:
+        return None
+    return claimed
