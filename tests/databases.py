@@ -12,9 +12,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import psycopg
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
+
+from newsbot.storage import open_store
 
 ADMIN_URL = os.environ.get(
     "NEWSBOT_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -50,3 +54,17 @@ def database(kind: str, directory: Path) -> Iterator[str]:
     maker = postgres_database() if kind == "postgresql" else sqlite_database(directory)
     with maker as url:
         yield url
+
+
+def count_rows(url: str, models: tuple[Any, ...]) -> dict[str, int]:
+    """Rows in the table of each of ``models``, by table name."""
+    store = open_store(url)
+    with store.engine.connect() as connection:
+        counts = {
+            model.__tablename__: connection.execute(
+                select(func.count()).select_from(model)
+            ).scalar_one()
+            for model in models
+        }
+    store.close()
+    return counts

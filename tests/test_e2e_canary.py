@@ -9,12 +9,11 @@ feeds and never make revisions.
 from __future__ import annotations
 
 import re
+from functools import partial
 
 import pytest
-from sqlalchemy import func, select
 
 from newsbot.replica.server import Response, serving
-from newsbot.storage import open_store
 from newsbot.storage.models import (
     ArticleRevisionRow,
     ArticleRow,
@@ -24,7 +23,7 @@ from newsbot.storage.models import (
     PopularSnapshotRow,
 )
 from tests.crawling import assert_clean, crawl
-from tests.databases import postgres_database
+from tests.databases import count_rows, postgres_database
 
 pytestmark = pytest.mark.e2e
 
@@ -43,17 +42,7 @@ MODELS = (
 ARTICLE_FETCHED = re.compile(r"Crawled \(200\) <GET [^>]*view\.php\?ud=(\d+)>")
 
 
-def table_counts(url: str) -> dict[str, int]:
-    store = open_store(url)
-    with store.engine.connect() as connection:
-        counts = {
-            model.__tablename__: connection.execute(
-                select(func.count()).select_from(model)
-            ).scalar_one()
-            for model in MODELS
-        }
-    store.close()
-    return counts
+table_counts = partial(count_rows, models=MODELS)
 
 
 def fetched_articles(log: str) -> list[str]:

@@ -7,9 +7,10 @@ import os
 import subprocess
 import sys
 import time
+from functools import partial
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from newsbot.replica.server import serving
 from newsbot.storage import open_store
@@ -23,7 +24,7 @@ from newsbot.storage.models import (
 )
 from newsbot.storage.spool import Spool
 from tests.crawling import REPO, assert_clean, crawl, finish_crawl, start_crawl
-from tests.databases import postgres_database
+from tests.databases import count_rows, postgres_database
 from tests.tcpproxy import TcpProxy
 
 pytestmark = pytest.mark.e2e
@@ -31,17 +32,7 @@ pytestmark = pytest.mark.e2e
 MODELS = (ArticleRow, ArticleRevisionRow, PopularSnapshotRow, PopularRankRow, CrawlRunRow)
 
 
-def table_counts(url: str) -> dict[str, int]:
-    store = open_store(url)
-    with store.engine.connect() as connection:
-        counts = {
-            model.__tablename__: connection.execute(
-                select(func.count()).select_from(model)
-            ).scalar_one()
-            for model in MODELS
-        }
-    store.close()
-    return counts
+table_counts = partial(count_rows, models=MODELS)
 
 
 @pytest.fixture
