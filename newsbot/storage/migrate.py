@@ -164,9 +164,9 @@ def ensure_schema(engine: Engine, auto_migrate: bool) -> None:
 
 
 def _create_schema(connection: Connection, revision: str) -> None:
-    """The models' tables, stamped with the migration they correspond to."""
-    from newsbot.storage.models import Base
+    """The tables, stamped with the migration they correspond to."""
+    from newsbot.storage.tables import metadata
 
-    Base.metadata.create_all(connection)
+    metadata.create_all(connection)
     _VERSION_TABLE.create(connection)
     connection.execute(_VERSION_TABLE.insert().values(version_num=revision))
