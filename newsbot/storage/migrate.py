@@ -14,7 +14,7 @@ import threading
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import (
     Column,
@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 if TYPE_CHECKING:
+    from alembic.autogenerate.api import AutogenContext
     from alembic.config import Config
 
 logger = logging.getLogger(__name__)
@@ -48,6 +49,20 @@ _VERSION_TABLE = Table(
     Column("version_num", String(32), nullable=False),
     PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
 )
+
+
+def render_item(type_: str, obj: Any, context: AutogenContext) -> str | Literal[False]:
+    """Autogenerate's ``render_item``: newsbot's JSON type written as plain SQLAlchemy.
+
+    A migration then needs no newsbot import, like the migrations written so far.
+    """
+    from newsbot.storage.tables import Json
+
+    if type_ == "type" and isinstance(obj, Json):
+        context.imports.add("from sqlalchemy.dialects import postgresql")
+        sa = context.opts["sqlalchemy_module_prefix"]
+        return f'{sa}JSON().with_variant(postgresql.JSONB(astext_type={sa}Text()), "postgresql")'
+    return False
 
 
 class SchemaOutdated(RuntimeError):
