@@ -48,15 +48,50 @@ def test_a_distributed_crawl_loads_scrapy_redis():
     assert "scrapy_redis" in loaded_redis_modules({"NEWSBOT_REDIS_URL": "redis://127.0.0.1:1"})
 
 
+# The extensions a crawler builds, with settings given as on the command line.
+BUILD_A_CRAWLER = """
+import sys
+from scrapy.crawler import AsyncCrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+settings = get_project_settings()
+for pair in sys.argv[1:]:
+    settings.set(*pair.split("=", 1), priority="cmdline")
+crawler = AsyncCrawlerProcess(settings).create_crawler("koreaherald")
+crawler._apply_settings()
+print(" ".join(type(extension).__name__ for extension in crawler.extensions.middlewares))
+"""
+CONSOLES = {"RemoteControl", "TelnetConsole"}
+
+
+def crawler_extensions(*settings: str) -> set[str]:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_A_CRAWLER, *settings],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    return set(done.stdout.split())
+
+
+def test_scrapy_consoles_come_back_when_turned_on():
+    # Off in settings.py, their extensions are not even loaded (see the test below).
+    assert crawler_extensions().isdisjoint(CONSOLES)
+    turned_on = crawler_extensions("REMOTE_CONTROL_ENABLED=True", "TELNETCONSOLE_ENABLED=True")
+    assert turned_on >= CONSOLES
+
+
 # Loaded only on the paths that need them: reading a page of an unknown layout (the generic
-# stack), reading a feed, drawing a report, migrating an older database, rendering a page.
+# stack), reading a feed, drawing a report, migrating an older database, rendering a page;
+# Scrapy's remote control only when it is turned on.
 LAZY = (
     "trafilatura", "htmldate", "courlan", "justext", "lxml_html_clean",
     "feedparser", "matplotlib", "alembic", "mako", "pygments", "playwright",
+    "aiohttp",  # Scrapy's remote control, off
 )  # fmt: skip
 # Modules of libraries a crawl does use: the store writes through Core tables (the ORM is for
-# queries and reports), and PostgreSQL's dialect loads only for a PostgreSQL database.
-LAZY_MODULES = ("sqlalchemy.orm", "sqlalchemy.dialects.postgresql")
+# queries and reports), PostgreSQL's dialect loads only for a PostgreSQL database, and the
+# telnet console is off.
+LAZY_MODULES = ("sqlalchemy.orm", "sqlalchemy.dialects.postgresql", "twisted.conch")
 
 
 def imported_by_a_crawl(
