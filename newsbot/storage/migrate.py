@@ -1,8 +1,8 @@
 """Alembic, driven from code: migrations define the schema and upgrade older databases.
 
-A new, empty database gets the schema from the models, stamped with the newest migration
-(tests/test_migrations.py proves both give the same database). Alembic is imported only when
-a database must be migrated: it costs a crawl a good part of its start-up.
+A new, empty database gets the schema from the tables (which the models map), stamped with
+the newest migration (tests/test_migrations.py proves both give the same database). Alembic is
+imported only when a database must be migrated: it costs a crawl a good part of its start-up.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _IN_PROCESS = threading.RLock()
 _LOCK_KEY = 0x6E657773626F74  # "newsbot": one advisory lock for newsbot's migrations
 
-# The newest migration, which the models describe; a test checks it against the scripts.
+# The newest migration, which the tables describe; a test checks it against the scripts.
 SCHEMA_REVISION = "0004"
 
 # Alembic's own version table, as Alembic creates it (alembic.runtime.migration).

@@ -11,30 +11,6 @@ from typing import Any
 from sqlalchemy.orm import DeclarativeBase, Mapped
 
 from newsbot.storage import tables
-from newsbot.storage.tables import (
-    ARTICLE_ID_MAX_CHARS,
-    NAMING,
-    SITE_MAX_CHARS,
-    BigId,
-    Json,
-    UTCDateTime,
-)
-
-__all__ = [
-    "ARTICLE_ID_MAX_CHARS",
-    "NAMING",
-    "SITE_MAX_CHARS",
-    "ArticleRevisionRow",
-    "ArticleRow",
-    "Base",
-    "BigId",
-    "CrawlRunRow",
-    "Json",
-    "LostArticleRow",
-    "PopularRankRow",
-    "PopularSnapshotRow",
-    "UTCDateTime",
-]
 
 
 class Base(DeclarativeBase):
