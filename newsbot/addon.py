@@ -35,6 +35,13 @@ FEED_FILES = {
     "{exports}/%(name)s/articles-%(time)s.jsonl": "newsbot.items.Article",
     "{exports}/%(name)s/popular-%(time)s.jsonl": "newsbot.items.PopularRank",
 }
+# Scrapy's consoles, each switched off in settings.py: an extension of one left off is not even
+# loaded (the remote control's module imports aiohttp's web server, about 0.1 s of a crawl's
+# start). Turning one on with its setting brings its extension back.
+CONSOLES = {
+    "REMOTE_CONTROL_ENABLED": "scrapy.extensions.remote_control.RemoteControl",
+    "TELNETCONSOLE_ENABLED": "scrapy.extensions.telnet.TelnetConsole",
+}
 # Scrapy settings that newsbot names give a value to.
 SCRAPY_ALIASES = {"NEWSBOT_LOG_LEVEL": "LOG_LEVEL", "NEWSBOT_USER_AGENT": "USER_AGENT"}
 _FALSE = {"", "0", "false", "no", "off"}
@@ -77,6 +84,18 @@ def derive_paths(settings: BaseSettings) -> None:
         settings.set("FEEDS", feeds, PROJECT)
 
 
+def drop_consoles_turned_off(settings: BaseSettings) -> None:
+    """Leave out the extension of each console whose setting is off (see ``CONSOLES``).
+
+    Taken out of ``EXTENSIONS_BASE``: Scrapy imports every class named in ``EXTENSIONS`` to
+    compare names, even one set to None.
+    """
+    base = settings["EXTENSIONS_BASE"]
+    for setting, extension in CONSOLES.items():
+        if not settings.getbool(setting):
+            base.pop(extension, None)
+
+
 class NewsbotSettings:
     """Scrapy add-on applying :func:`apply_environment` and :func:`derive_paths`.
 
@@ -97,9 +116,13 @@ class NewsbotSettings:
         quiet_noisy_loggers(None)
 
     def update_settings(self, settings: Settings) -> None:
-        """Again for crawlers made without a runner (idempotent), then derive the paths."""
+        """Again for crawlers made without a runner (idempotent), then derive the paths.
+
+        Also leaves out the consoles' extensions while they are off.
+        """
         apply_environment(settings)
         derive_paths(settings)
+        drop_consoles_turned_off(settings)
 
 
 def _below_project(settings: BaseSettings, name: str) -> bool:

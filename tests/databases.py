@@ -61,7 +61,7 @@ def count_rows(url: str, models: tuple[Any, ...]) -> dict[str, int]:
     store = open_store(url)
     with store.engine.connect() as connection:
         counts = {
-            model.__tablename__: connection.execute(
+            model.__table__.name: connection.execute(
                 select(func.count()).select_from(model)
             ).scalar_one()
             for model in models

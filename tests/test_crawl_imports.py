@@ -48,18 +48,56 @@ def test_a_distributed_crawl_loads_scrapy_redis():
     assert "scrapy_redis" in loaded_redis_modules({"NEWSBOT_REDIS_URL": "redis://127.0.0.1:1"})
 
 
+# The extensions a crawler builds, with settings given as on the command line.
+BUILD_A_CRAWLER = """
+import sys
+from scrapy.crawler import AsyncCrawlerProcess
+from scrapy.utils.project import get_project_settings
+
+settings = get_project_settings()
+for pair in sys.argv[1:]:
+    settings.set(*pair.split("=", 1), priority="cmdline")
+crawler = AsyncCrawlerProcess(settings).create_crawler("koreaherald")
+crawler._apply_settings()
+print(" ".join(type(extension).__name__ for extension in crawler.extensions.middlewares))
+"""
+CONSOLES = {"RemoteControl", "TelnetConsole"}
+
+
+def crawler_extensions(*settings: str) -> set[str]:
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD_A_CRAWLER, *settings],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    return set(done.stdout.split())
+
+
+def test_scrapy_consoles_come_back_when_turned_on():
+    # Off in settings.py, their extensions are not even loaded (see the test below).
+    assert crawler_extensions().isdisjoint(CONSOLES)
+    turned_on = crawler_extensions("REMOTE_CONTROL_ENABLED=True", "TELNETCONSOLE_ENABLED=True")
+    assert turned_on >= CONSOLES
+
+
 # Loaded only on the paths that need them: reading a page of an unknown layout (the generic
-# stack), reading a feed, drawing a report, migrating an older database, rendering a page.
+# stack), reading a feed, drawing a report, migrating an older database, rendering a page;
+# Scrapy's remote control only when it is turned on.
 LAZY = (
     "trafilatura", "htmldate", "courlan", "justext", "lxml_html_clean",
     "feedparser", "matplotlib", "alembic", "mako", "pygments", "playwright",
+    "aiohttp",  # Scrapy's remote control, off
 )  # fmt: skip
+# Modules of libraries a crawl does use: the store writes through Core tables (the ORM is for
+# queries and reports), PostgreSQL's dialect loads only for a PostgreSQL database, and the
+# telnet console is off.
+LAZY_MODULES = ("sqlalchemy.orm", "sqlalchemy.dialects.postgresql", "twisted.conch")
 
 
 def imported_by_a_crawl(
     server: ReplicaServer, out: Path, database_url: str, *arguments: str
 ) -> set[str]:
-    """The top-level packages a whole `scrapy crawl koreaherald` process imported."""
+    """The modules a whole `scrapy crawl koreaherald` process imported."""
     command = crawl_command(server, out, *arguments)
     command[1:1] = ["-X", "importtime"]  # every import of the process, listed on stderr
     out.mkdir(parents=True, exist_ok=True)
@@ -68,15 +106,20 @@ def imported_by_a_crawl(
     )
     _, stderr = process.communicate(timeout=300)
     assert_clean(finish_crawl(process, out))
-    return top_level_imports(stderr.decode())
+    return imported_modules(stderr.decode())
+
+
+def imported_modules(importtime: str) -> set[str]:
+    """The modules named in ``python -X importtime`` output."""
+    lines = importtime.splitlines()
+    names = {line.rsplit("|", 1)[-1].strip() for line in lines if line.startswith("import time:")}
+    assert "scrapy" in names, importtime[-2000:]
+    return names
 
 
 def top_level_imports(importtime: str) -> set[str]:
     """The top-level packages named in ``python -X importtime`` output."""
-    lines = importtime.splitlines()
-    names = [line.rsplit("|", 1)[-1].strip() for line in lines if line.startswith("import time:")]
-    assert "scrapy" in names, importtime[-2000:]
-    return {name.split(".")[0] for name in names}
+    return {name.split(".")[0] for name in imported_modules(importtime)}
 
 
 def test_a_koreaherald_crawl_imports_no_library_it_does_not_use(replica_2023, tmp_path):
@@ -84,7 +127,9 @@ def test_a_koreaherald_crawl_imports_no_library_it_does_not_use(replica_2023, tm
     database_url = f"sqlite:///{tmp_path / 'newsbot.sqlite3'}"
     for run in ("new", "current"):
         loaded = imported_by_a_crawl(replica_2023, tmp_path / run, database_url, "-a", "pages=1")
-        assert loaded.isdisjoint(LAZY), (run, sorted(loaded & set(LAZY)))
+        packages = {name.split(".")[0] for name in loaded}
+        assert packages.isdisjoint(LAZY), (run, sorted(packages & set(LAZY)))
+        assert loaded.isdisjoint(LAZY_MODULES), (run, sorted(loaded & set(LAZY_MODULES)))
     assert (tmp_path / "newsbot.sqlite3").is_file()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from alembic.autogenerate import compare_metadata
+from alembic.autogenerate import compare_metadata, produce_migrations, render_python_code
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, create_engine, inspect, text
 
@@ -16,6 +16,7 @@ from newsbot.storage.migrate import (
     downgrade,
     ensure_schema,
     head_revision,
+    render_item,
     upgrade,
 )
 from newsbot.storage.models import Base
@@ -149,3 +150,16 @@ def test_an_older_schema_is_still_migrated(database_url):
         assert current_revision(engine) == head_revision()
     finally:
         engine.dispose()
+
+
+def test_autogenerate_writes_json_columns_as_plain_sqlalchemy():
+    # The models' JSON type is newsbot's own (JSONB on PostgreSQL); a generated migration
+    # spells it with SQLAlchemy's types, as the migrations written so far do.
+    engine = create_engine("sqlite://")
+    with engine.connect() as connection:
+        operations = produce_migrations(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    code = render_python_code(operations.upgrade_ops, render_item=render_item)
+    plain = 'sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), "postgresql")'
+    assert code.count(plain) == 8  # three in each article table, two in crawl_runs
+    assert "Json(" not in code

@@ -20,7 +20,7 @@ from newsbot.items import Article, PopularRank
 from newsbot.rejects import RejectsFile, crawler_rejects, reject
 from newsbot.sites import all_sites, site_for_url
 from newsbot.sites.base import Site, on_domains
-from newsbot.storage.models import ARTICLE_ID_MAX_CHARS
+from newsbot.storage.tables import ARTICLE_ID_MAX_CHARS
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

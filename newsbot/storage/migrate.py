@@ -1,8 +1,8 @@
 """Alembic, driven from code: migrations define the schema and upgrade older databases.
 
-A new, empty database gets the schema from the models, stamped with the newest migration
-(tests/test_migrations.py proves both give the same database). Alembic is imported only when
-a database must be migrated: it costs a crawl a good part of its start-up.
+A new, empty database gets the schema from the tables (which the models map), stamped with
+the newest migration (tests/test_migrations.py proves both give the same database). Alembic is
+imported only when a database must be migrated: it costs a crawl a good part of its start-up.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import threading
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import (
     Column,
@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 
 if TYPE_CHECKING:
+    from alembic.autogenerate.api import AutogenContext
     from alembic.config import Config
 
 logger = logging.getLogger(__name__)
@@ -38,7 +39,7 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 _IN_PROCESS = threading.RLock()
 _LOCK_KEY = 0x6E657773626F74  # "newsbot": one advisory lock for newsbot's migrations
 
-# The newest migration, which the models describe; a test checks it against the scripts.
+# The newest migration, which the tables describe; a test checks it against the scripts.
 SCHEMA_REVISION = "0004"
 
 # Alembic's own version table, as Alembic creates it (alembic.runtime.migration).
@@ -48,6 +49,20 @@ _VERSION_TABLE = Table(
     Column("version_num", String(32), nullable=False),
     PrimaryKeyConstraint("version_num", name="alembic_version_pkc"),
 )
+
+
+def render_item(type_: str, obj: Any, context: AutogenContext) -> str | Literal[False]:
+    """Autogenerate's ``render_item``: newsbot's JSON type written as plain SQLAlchemy.
+
+    A migration then needs no newsbot import, like the migrations written so far.
+    """
+    from newsbot.storage.tables import Json
+
+    if type_ == "type" and isinstance(obj, Json):
+        context.imports.add("from sqlalchemy.dialects import postgresql")
+        sa = context.opts["sqlalchemy_module_prefix"]
+        return f'{sa}JSON().with_variant(postgresql.JSONB(astext_type={sa}Text()), "postgresql")'
+    return False
 
 
 class SchemaOutdated(RuntimeError):
@@ -164,9 +179,9 @@ def ensure_schema(engine: Engine, auto_migrate: bool) -> None:
 
 
 def _create_schema(connection: Connection, revision: str) -> None:
-    """The models' tables, stamped with the migration they correspond to."""
-    from newsbot.storage.models import Base
+    """The tables, stamped with the migration they correspond to."""
+    from newsbot.storage.tables import metadata
 
-    Base.metadata.create_all(connection)
+    metadata.create_all(connection)
     _VERSION_TABLE.create(connection)
     connection.execute(_VERSION_TABLE.insert().values(version_num=revision))

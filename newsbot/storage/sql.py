@@ -18,12 +18,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import (
     Dialect,
     Engine,
-    Table,
     bindparam,
     case,
     create_engine,
@@ -35,32 +34,22 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from newsbot.items import Article, PopularRank
 from newsbot.storage import CrawlRun, LostArticle, SaveResult
 from newsbot.storage.migrate import ensure_schema
-from newsbot.storage.models import (
-    ArticleRevisionRow,
-    ArticleRow,
-    CrawlRunRow,
-    LostArticleRow,
-    PopularRankRow,
-    PopularSnapshotRow,
-    UTCDateTime,
-)
 from newsbot.storage.serialize import content_hash
+from newsbot.storage.tables import UTCDateTime, articles
+from newsbot.storage.tables import article_revisions as revisions
+from newsbot.storage.tables import crawl_runs as runs
+from newsbot.storage.tables import lost_articles as lost_table
+from newsbot.storage.tables import popular_ranks as ranks_table
+from newsbot.storage.tables import popular_snapshots as snapshots
 
 logger = logging.getLogger(__name__)
-
-articles = cast(Table, ArticleRow.__table__)
-revisions = cast(Table, ArticleRevisionRow.__table__)
-snapshots = cast(Table, PopularSnapshotRow.__table__)
-ranks_table = cast(Table, PopularRankRow.__table__)
-runs = cast(Table, CrawlRunRow.__table__)
-lost_table = cast(Table, LostArticleRow.__table__)
 
 # --- PostgreSQL: a batch of articles is COPYed into a staging table, then merged ---------------
 #
@@ -504,8 +493,12 @@ class SqlStore:
             self._schema_ready = True
 
     def _insert(self, table: Any) -> Any:
-        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
-        return dialect.insert(table)
+        if self.engine.dialect.name == "postgresql":
+            # Loaded only here: a crawl on SQLite never needs PostgreSQL's dialect.
+            from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+            return postgresql_insert(table)
+        return sqlite_insert(table)
 
     def _existing(
         self, connection: Connection, wanted: dict[tuple[str, str], Article]

@@ -6,6 +6,7 @@ from alembic import context
 from sqlalchemy import Connection, create_engine
 
 from newsbot.storage import default_database_url
+from newsbot.storage.migrate import render_item
 from newsbot.storage.models import Base
 
 config = context.config
@@ -31,6 +32,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=True,  # SQLite applies ALTER TABLE through table copies
         compare_type=True,
+        render_item=render_item,
     )
     with context.begin_transaction():
         context.run_migrations()
