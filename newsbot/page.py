@@ -26,6 +26,10 @@ _XML_DECLARATION = re.compile(r"[\s\ufeff]*<\?xml\s")
 _ENCODING_ERRORS = frozenset(
     {etree.ErrorTypes.ERR_INVALID_CHAR, etree.ErrorTypes.ERR_INVALID_ENCODING}
 )
+# Elements parsers read on most pages, found in one walk of the tree instead of a search of
+# the whole document each: meta tags, scripts (JSON-LD) and level-one headings.
+_GATHERED = ("meta", "script", "h1")
+_TEXT_NODES = etree.XPath("text()", smart_strings=False)
 # White space that str.strip removes and bytes.strip keeps: the C0 separators.
 _SEPARATORS = frozenset(b"\x1c\x1d\x1e\x1f")
 
@@ -119,8 +123,31 @@ class Page:
 
     @cached_property
     def json_ld(self) -> list[dict[str, Any]]:
-        """Every JSON-LD object on the page, flattened; malformed blocks are skipped."""
-        return json_ld_objects(self.css('script[type="application/ld+json"]::text').getall())
+        """Every JSON-LD object on the page, flattened; malformed blocks are skipped.
+
+        The texts of ``script[type="application/ld+json"]``, in document order.
+        """
+        blocks: list[str] = []
+        for script in self._gathered["script"]:
+            if script.get("type") == "application/ld+json":
+                blocks += _TEXT_NODES(script)
+        return json_ld_objects(blocks)
+
+    def headings(self) -> list[Selector]:
+        """The page's ``<h1>`` elements inside its body (``//body//h1``), in document order."""
+        return [
+            Selector(root=h1, type=self.selector.type)
+            for h1 in self._gathered["h1"]
+            if any(True for _ in h1.iterancestors("body"))
+        ]
+
+    @cached_property
+    def _gathered(self) -> dict[str, list[Any]]:
+        """The elements of :data:`_GATHERED` by tag, in document order: one walk for all."""
+        found: dict[str, list[Any]] = {tag: [] for tag in _GATHERED}
+        for element in self.selector.root.iter(*_GATHERED):
+            found[element.tag].append(element)
+        return found
 
     def meta(self, name: str) -> str | None:
         """Content of ``<meta property=name>`` or ``<meta name=name>``."""
@@ -130,7 +157,7 @@ class Page:
     def _meta_contents(self) -> dict[str, str]:
         """The first content of each meta property or name: one pass for every lookup."""
         found: dict[str, str] = {}
-        for element in self.selector.root.iter("meta"):
+        for element in self._gathered["meta"]:
             content = element.get("content")
             if content is not None:
                 for key in (element.get("property"), element.get("name")):

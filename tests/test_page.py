@@ -6,6 +6,7 @@ import pytest
 from parsel import Selector
 from scrapy.http import HtmlResponse, TextResponse, XmlResponse
 
+from newsbot.extract.jsonld import json_ld_objects
 from newsbot.page import Page
 
 HTML = "<html><head><title>T</title></head><body><h1>Héllo’s</h1><p>A<br>B</p></body></html>"
@@ -81,3 +82,23 @@ def test_a_utf8_response_is_read_from_its_bytes(name):
     # Not through response.selector, which decodes the body and encodes it again.
     assert type(page.selector) is Selector
     assert response._cached_selector is None
+
+
+GATHERED = """<html><head><h1>In the head</h1>
+<script type="application/ld+json">{"@type": "NewsArticle", "headline": "A"}</script>
+<script type="application/LD+JSON">{"@type": "NewsArticle", "headline": "Case"}</script>
+<script>{"@type": "NewsArticle", "headline": "Not typed"}</script>
+<script type="application/ld+json"></script>
+</head><body><h1>First</h1><div><h1>Second <b>bold</b></h1></div>
+<script type="application/ld+json">[{"@type": "BreadcrumbList"}, {"@type": "Person"}]</script>
+<template><h1>Templated</h1></template></body></html>"""
+
+
+@pytest.mark.parametrize("text", [GATHERED, HTML, f'<?xml version="1.0"?>\n{GATHERED}'])
+def test_json_ld_and_headings_read_what_their_queries_select(text):
+    page = Page.from_html("https://example.com/a", text)
+    # The definitions: a CSS query for the JSON-LD texts, XPath for the headings.
+    blocks = page.selector.css('script[type="application/ld+json"]::text').getall()
+
+    assert page.json_ld == json_ld_objects(blocks)
+    assert [h.get() for h in page.headings()] == page.selector.xpath("//body//h1").getall()
