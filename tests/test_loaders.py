@@ -1,7 +1,11 @@
 from datetime import datetime
 
+import pytest
+from itemloaders.processors import MapCompose
+
 from newsbot.extract.dates import KST
-from newsbot.loaders import ArticleLoader, PopularRankLoader
+from newsbot.extract.text import clean_text
+from newsbot.loaders import ArticleLoader, Each, PopularRankLoader, to_authors, unique
 
 
 def test_article_loader_cleans_and_derives_kicker():
@@ -42,3 +46,27 @@ def test_popular_rank_loader_reads_printed_rank():
     item = loader.load_item()
     assert item.rank == 1
     assert item.title == "Title"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, "", " a ", ["a ", None, "", " b"], ("x", "y"), ["By Kim and Lee", "Park"], 5],
+)
+@pytest.mark.parametrize("function", [clean_text, to_authors, lambda v: None if v == "" else v])
+def test_each_gives_what_map_compose_gives(function, value):
+    try:
+        expected = MapCompose(function)(value)
+    except ValueError:
+        with pytest.raises(AttributeError):  # MapCompose wraps it in a ValueError
+            Each(function)(value)
+        return
+    assert Each(function)(value) == expected
+
+
+def test_processors_are_the_declared_ones():
+    loader = ArticleLoader()
+    assert loader.get_input_processor("authors") is ArticleLoader.authors_in
+    assert loader.get_output_processor("authors") is unique
+    assert loader.get_output_processor("body") is ArticleLoader.body_out
+    assert ArticleLoader().get_input_processor("title") is ArticleLoader.default_input_processor
+    assert PopularRankLoader().get_input_processor("rank") is PopularRankLoader.rank_in

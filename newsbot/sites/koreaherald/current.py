@@ -49,7 +49,7 @@ class CurrentLayout(Layout):
     def parse_article(self, page: Page, section: str | None) -> Article:
         """Extract the article, JSON-LD first, visible text as the fallback."""
         data: dict[str, Any] = article_object(page.json_ld) or {}
-        headings = page.xpath("//body//h1")
+        headings = page.headings()
         h1 = headings[0] if len(headings) == 1 else None
         loader = ArticleLoader()
         loader.add_value("url", canonical_article_url(page.url))
