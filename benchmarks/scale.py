@@ -1,11 +1,14 @@
-"""``python -m benchmarks.scale [--sizes 5000,20000,100000] [--profile]``: memory at archive scale.
+"""``python -m benchmarks.scale [--sizes 5000,20000,100000] [--page-weight light] [--profile]``.
+
+Memory at archive scale.
 
 newsbot and the bare spider (``benchmarks/bare_spider.py``, which requests exactly the pages
 newsbot requests) crawl 2023-layout replicas of growing size, one crawl process each, FAST
 engine settings, SQLite store. For each crawl: peak RSS (``ru_maxrss`` of the crawl process,
 from ``wait4``), wall time and pages fetched; between sizes: the growth per article of both
 and their ratio (goal: newsbot ≤ 1.1× the bare spider). Printed, and written to
-``exports/bench/scale-<time>.json`` (and ``scale-latest.json``).
+``exports/bench/scale-<time>.json`` (and ``scale-latest.json``), with the page weight and why
+(light by default, unlike the other figures: see ``WEIGHT_WHY``).
 
 The replica runs in a process of its own; its memory does not count. The driver imports
 nothing heavy: on Linux a child's ``ru_maxrss`` starts from the forking process's, so a small
@@ -35,9 +38,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import BARE_SPIDER, ENGINE, REPO
+from benchmarks.common import BARE_SPIDER, ENGINE, PAGE_WEIGHT, REPO
 
 SIZES = (5_000, 20_000, 100_000)
+# Light pages (about 6 KB an article page), where every other figure runs at realistic weight.
+WEIGHT = "light"
+WEIGHT_WHY = (
+    "light pages: at realistic weight the peak is set within the first 1,000 articles by the "
+    "pages being parsed (about 270-280 MiB at 5,000 and 10,000 articles alike), so growth "
+    "between sizes is noise, and 100,000 articles would take well over an hour"
+)
 GOAL = 1.1  # newsbot's growth per article ÷ the bare spider's
 PROFILE_ENV = "NEWSBOT_BENCH_PROFILE"  # "<first>,<second>,<report path>" in the profiled crawl
 PROFILE_FRAMES_ENV = "NEWSBOT_BENCH_PROFILE_FRAMES"  # frames kept per allocation
@@ -50,7 +60,7 @@ def free_port() -> int:
 
 
 @contextmanager
-def replica(articles: int) -> Iterator[tuple[str, int]]:
+def replica(articles: int, weight: str = WEIGHT) -> Iterator[tuple[str, int]]:
     """The 2023-layout replica in a process of its own (its memory is not the crawl's).
 
     Yields its base URL and process id.
@@ -58,7 +68,7 @@ def replica(articles: int) -> Iterator[tuple[str, int]]:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "newsbot.replica", "--layout", "2023",
-         "--articles", str(articles), "--port", str(port)],
+         "--articles", str(articles), "--port", str(port), "--page-weight", weight],
         cwd=REPO, stdout=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -150,7 +160,9 @@ def _fresh(path: Path) -> Path:
 # --- the figure -------------------------------------------------------------------------
 
 
-def scale(sizes: tuple[int, ...], scratch: Path, together: bool = False) -> dict[str, Any]:
+def scale(
+    sizes: tuple[int, ...], scratch: Path, together: bool = False, weight: str = WEIGHT
+) -> dict[str, Any]:
     """Peak RSS of newsbot and of the bare spider at each size, and the growth between.
 
     ``together``: both crawl the replica at the same time (half the wall time; peak memory
@@ -159,7 +171,7 @@ def scale(sizes: tuple[int, ...], scratch: Path, together: bool = False) -> dict
     crawls: dict[int, dict[str, Any]] = {}
     for size in sizes:
         started = time.monotonic()
-        with replica(size) as (base, replica_pid):
+        with replica(size, weight) as (base, replica_pid):
             replica_started = round(time.monotonic() - started, 1)
             if together:
                 with ThreadPoolExecutor(2) as pool:
@@ -211,6 +223,8 @@ def scale(sizes: tuple[int, ...], scratch: Path, together: bool = False) -> dict
             }
         )
     return {
+        "page_weight": weight,
+        "page_weight_why": WEIGHT_WHY if weight == WEIGHT else "chosen with --page-weight",
         "crawls": {str(size): crawl for size, crawl in crawls.items()},
         "growth": growth,
         "goal": f"growth per article <= {GOAL}x the bare spider's",
@@ -224,10 +238,12 @@ def _mib(kib: float) -> float:
 # --- profile ------------------------------------------------------------------------------
 
 
-def profile(size: int, at: tuple[int, int], scratch: Path, top: int) -> dict[str, Any]:
+def profile(
+    size: int, at: tuple[int, int], scratch: Path, top: int, weight: str = WEIGHT
+) -> dict[str, Any]:
     """One newsbot crawl under tracemalloc: what grew between ``at[0]`` and ``at[1]`` articles."""
     report = scratch / "profile.json"
-    with replica(size) as (base, _):
+    with replica(size, weight) as (base, _):
         crawl = newsbot_crawl(
             base,
             _fresh(scratch / "profile"),
@@ -235,6 +251,7 @@ def profile(size: int, at: tuple[int, int], scratch: Path, top: int) -> dict[str
         )
     result: dict[str, Any] = json.loads(report.read_text())
     result["sites"] = result["sites"][:top]
+    result["page_weight"] = weight
     result["peak_rss_mib_under_tracemalloc"] = _mib(crawl["peak_rss_kib"])
     return result
 
@@ -344,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--together", action="store_true", help="newsbot and the bare spider crawl at once"
     )
+    parser.add_argument(
+        "--page-weight",
+        choices=("light", "realistic"),
+        default=WEIGHT,
+        help=f"the replica's pages (default {WEIGHT}; the other figures use {PAGE_WEIGHT})",
+    )
     parser.add_argument("--profile", action="store_true", help="tracemalloc one newsbot crawl")
     parser.add_argument("--profile-size", type=int, default=3_000)
     parser.add_argument("--profile-at", default="500,2500", help="articles at the snapshots")
@@ -358,7 +381,9 @@ def main(argv: list[str] | None = None) -> int:
             first, second = (int(n) for n in args.profile_at.split(","))
             results = {
                 "when": when,
-                "profile": profile(args.profile_size, (first, second), scratch, args.top),
+                "profile": profile(
+                    args.profile_size, (first, second), scratch, args.top, args.page_weight
+                ),
             }
             name = "scale-profile"
         else:
@@ -366,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
             results = {
                 "when": when,
                 "python": sys.version.split()[0],
-                **scale(sizes, scratch, args.together),
+                **scale(sizes, scratch, args.together, args.page_weight),
             }
             results["together"] = args.together
             name = "scale"
@@ -395,6 +420,7 @@ def _lines(results: dict[str, Any]) -> str:
             f"{crawl['bare_peak_rss_mib']:>9} {crawl['seconds']:>9} {crawl['bare_seconds']:>7} "
             f"{crawl['replica_rss_mib']!s:>11}"
         )
+    lines.append(f"page weight: {results['page_weight']} ({results['page_weight_why']})")
     for step in results["growth"]:
         lines.append(
             f"growth {step['from']} → {step['to']}: newsbot "
