@@ -18,6 +18,7 @@ from newsbot.extract.dates import KST
 from newsbot.replica.common import PAGE_SIZE, ap_datetime, esc, inline_html
 from newsbot.replica.corpus import (
     JSONLD_VARIANTS,
+    LAYOUTS,
     REFERENCE_ID,
     SECTIONS,
     TEMPLATES,
@@ -90,6 +91,20 @@ def test_bad_corpus_arguments():
 def test_server_refuses_non_loopback_addresses():
     with pytest.raises(ValueError, match="loopback"):
         ReplicaServer(build_corpus("2023", 20), host="0.0.0.0")  # noqa: S104 - must be refused
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_a_section_lists_its_articles_newest_first_each_once(layout):
+    corpus = build_corpus(layout, 300)
+    names = {name for article in corpus.articles for name in article.sections}
+    assert len(names) >= 6
+    for name in names:
+        listed = corpus.in_section(name)
+        assert listed == [a for a in corpus.articles if name in a.sections]
+        assert len({a.article_id for a in listed}) == len(listed)
+        listed.clear()  # a caller's list is its own
+        assert corpus.in_section(name), name
+    assert corpus.in_section("Nope") == []
 
 
 def test_2023_pages(replica_2023):

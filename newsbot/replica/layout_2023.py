@@ -199,7 +199,9 @@ def article(
         content = content.replace("Published : ", "Posted : ")
     if "body" in drift:
         content = content.replace('<div class="text_box">', '<div class="article_text">')
-    dress = (corpus, f"article:{article_id}", chrome.article_pool(corpus, truth), truth.section)
+    dress = None
+    if weight != "light":  # the rails' articles are drawn only for pages that show them
+        dress = (corpus, f"article:{article_id}", chrome.article_pool(corpus, truth), truth.section)
     return _page(f"{truth.title} - The Korea Herald", most_popular(corpus) + content, weight, dress)
 
 

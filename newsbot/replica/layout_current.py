@@ -202,13 +202,16 @@ def article(
     if truth is None:
         return None
     section = None if "section" in drift else truth.sections[0]
+    dress = None
+    if weight != "light":  # the rails' articles are drawn only for pages that show them
+        dress = (corpus, f"article:{article_id}", chrome.article_pool(corpus, truth), truth.section)
     return _page(
         f"{truth.title} - The Korea Herald",
         _content(corpus, truth),
         active=section,
         meta=_meta(corpus, truth),
         weight=weight,
-        dress=(corpus, f"article:{article_id}", chrome.article_pool(corpus, truth), truth.section),
+        dress=dress,
     )
 
 

@@ -240,7 +240,9 @@ def article(corpus: Corpus, article_id: str, weight: str = "light") -> str | Non
         "</article>"
     )
     title = f"{truth.title} | The Korea Herald"
-    dress = (f"article:{article_id}", chrome.article_pool(corpus, truth))
+    dress = None
+    if weight != "light":  # the rails' articles are drawn only for pages that show them
+        dress = (f"article:{article_id}", chrome.article_pool(corpus, truth))
     return _page(corpus, title, main, truth.section, head, weight, dress)
 
 
