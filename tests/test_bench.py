@@ -55,7 +55,7 @@ def test_benchmark_smoke_run_writes_every_figure(tmp_path):
     assert parse["ratio_vs_trafilatura"] > 0
     assert parse["page_weight"] == "realistic"
     for name, samples in parse["samples_pages_per_s"].items():
-        assert len(samples) == 3, name
+        assert len(samples) == (1 if name == "newspaper4k" else 3), name
         assert max(samples) == parse["pages_per_s"][name], name
     for database in ("sqlite", "postgresql"):
         assert results["store_cost"][database]["ratio"] > 0
