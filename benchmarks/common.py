@@ -70,8 +70,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def replica(articles: int, weight: str = PAGE_WEIGHT) -> Iterator[str]:
-    """The 2023-layout replica in a process of its own (not competing with the driver)."""
+def replica_process(articles: int, weight: str = PAGE_WEIGHT) -> Iterator[tuple[str, int]]:
+    """The 2023-layout replica in a process of its own, yielding its base URL and process id.
+
+    Its own process: it does not compete with the driver, and its memory is not the crawl's.
+    """
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "newsbot.replica", "--layout", "2023",
@@ -80,12 +83,34 @@ def replica(articles: int, weight: str = PAGE_WEIGHT) -> Iterator[str]:
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
-        subprocess.run([sys.executable, "-m", "newsbot.replica.wait", f"{base}/robots.txt"],
-                       cwd=REPO, check=True)  # fmt: skip
-        yield base
+        # A large corpus takes a while to generate before the server answers.
+        deadline = time.monotonic() + 600
+        while not _answers(f"{base}/robots.txt"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the replica of {articles} articles did not start")
+            time.sleep(0.5)
+        yield base, process.pid
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@contextmanager
+def replica(articles: int, weight: str = PAGE_WEIGHT) -> Iterator[str]:
+    """The replica's base URL (:func:`replica_process`)."""
+    with replica_process(articles, weight) as (base, _):
+        yield base
+
+
+def _answers(url: str) -> bool:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback http
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
 
 
 @dataclass(frozen=True)

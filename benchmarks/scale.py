@@ -26,19 +26,16 @@ import itertools
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import BARE_SPIDER, ENGINE, PAGE_WEIGHT, REPO
+from benchmarks.common import BARE_SPIDER, ENGINE, PAGE_WEIGHT, REPO, replica_process
 
 SIZES = (5_000, 20_000, 100_000)
 # Light pages (about 6 KB an article page), where every other figure runs at realistic weight.
@@ -51,49 +48,6 @@ WEIGHT_WHY = (
 GOAL = 1.1  # newsbot's growth per article ÷ the bare spider's
 PROFILE_ENV = "NEWSBOT_BENCH_PROFILE"  # "<first>,<second>,<report path>" in the profiled crawl
 PROFILE_FRAMES_ENV = "NEWSBOT_BENCH_PROFILE_FRAMES"  # frames kept per allocation
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@contextmanager
-def replica(articles: int, weight: str = WEIGHT) -> Iterator[tuple[str, int]]:
-    """The 2023-layout replica in a process of its own (its memory is not the crawl's).
-
-    Yields its base URL and process id.
-    """
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "newsbot.replica", "--layout", "2023",
-         "--articles", str(articles), "--port", str(port), "--page-weight", weight],
-        cwd=REPO, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        # A large corpus takes a while to generate before the server answers.
-        deadline = time.monotonic() + 600
-        while not _answers(f"{base}/robots.txt"):
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"the replica of {articles} articles did not start")
-            time.sleep(0.5)
-        yield base, process.pid
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def _answers(url: str) -> bool:
-    import urllib.error
-    import urllib.request
-
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - loopback http
-            return bool(response.status == 200)
-    except (urllib.error.URLError, ConnectionError, TimeoutError):
-        return False
 
 
 def rss_kib(pid: int) -> int:
@@ -171,7 +125,7 @@ def scale(
     crawls: dict[int, dict[str, Any]] = {}
     for size in sizes:
         started = time.monotonic()
-        with replica(size, weight) as (base, replica_pid):
+        with replica_process(size, weight) as (base, replica_pid):
             replica_started = round(time.monotonic() - started, 1)
             if together:
                 with ThreadPoolExecutor(2) as pool:
@@ -243,7 +197,7 @@ def profile(
 ) -> dict[str, Any]:
     """One newsbot crawl under tracemalloc: what grew between ``at[0]`` and ``at[1]`` articles."""
     report = scratch / "profile.json"
-    with replica(size, weight) as (base, _):
+    with replica_process(size, weight) as (base, _):
         crawl = newsbot_crawl(
             base,
             _fresh(scratch / "profile"),
